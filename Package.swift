@@ -1,0 +1,150 @@
+// swift-tools-version:6.1
+//
+// callwarden: protects contact-centre staff from abusive callers.
+//
+// Modules, and what each may import (the arrow points at what it depends on):
+//
+//   callwardend ──► CallwardenServer ──► CallwardenEngine ──► CallwardenStore ──► CallwardenCore
+//        │                 └──────────► CallwardenProtocol ──────────────────────► CallwardenCore
+//        └──────► CallwardenSystemd ──► CSystemd (libsystemd)
+//   callwardenctl ──► CallwardenProtocol
+//
+// CallwardenCore is pure: caller numbers, the policy, standing, routing and the in-call ladder,
+// with no I/O. Everything that touches a disk, a socket or systemd lives further out.
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "callwarden",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "callwardend", targets: ["callwardend"]),
+        .executable(name: "callwardenctl", targets: ["callwardenctl"]),
+        .executable(name: "callwarden-bench", targets: ["callwarden-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // MARK: The pure core
+        .target(
+            name: "CallwardenCore",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: The durable record
+        .target(
+            name: "CallwardenStore",
+            dependencies: [
+                "CallwardenCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Where the core meets the store
+        .target(
+            name: "CallwardenEngine",
+            dependencies: [
+                "CallwardenCore",
+                "CallwardenStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: The wire
+        .target(
+            name: "CallwardenProtocol",
+            dependencies: [
+                "CallwardenCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "CLinuxShims"),
+        .target(
+            name: "CallwardenServer",
+            dependencies: [
+                "CallwardenProtocol",
+                "CallwardenEngine",
+                "CLinuxShims",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: systemd glue
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        .target(
+            name: "CallwardenSystemd",
+            dependencies: [
+                "CSystemd",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Executables: thin shells
+        .executableTarget(
+            name: "callwardend",
+            dependencies: [
+                "CallwardenCore",
+                "CallwardenEngine",
+                "CallwardenServer",
+                "CallwardenSystemd",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "callwardenctl",
+            dependencies: [
+                "CallwardenCore",
+                "CallwardenProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "callwarden-bench",
+            dependencies: [
+                "CallwardenCore",
+                "CallwardenProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/callwarden-bench",
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Tests, fast to real
+        .testTarget(name: "CallwardenCoreTests", dependencies: ["CallwardenCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CallwardenProtocolTests", dependencies: ["CallwardenProtocol", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio")]),
+        .testTarget(name: "CallwardenStoreTests", dependencies: ["CallwardenStore", "CallwardenCore"]),
+        .testTarget(name: "CallwardenSystemdTests", dependencies: ["CallwardenSystemd", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "CallwardenEndToEndTests", dependencies: ["CallwardenProtocol", "CallwardenCore"]),
+    ]
+)

@@ -1,0 +1,286 @@
+import Yams
+
+/// Reads a policy file's text into a `Policy`, or every error in it with file, line and key.
+///
+/// The format is YAML (see docs/policy.md and the shipped `Config/policy.yaml`). The parser does no
+/// I/O: the daemon reads the file and hands over its text.
+public enum PolicyParser {
+    static let topLevelKeys = ["policy", "numbering", "categories", "standing", "rules", "ladder", "alert", "detection", "retention"]
+
+    public static func parse(_ text: String, file: String = "<policy>") throws(PolicyErrors) -> Policy {
+        let reader = PolicyReader(file: file)
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw PolicyErrors([syntaxError(error, file: file)])
+        } catch {
+            throw PolicyErrors([PolicyError(file: file, line: 0, key: "", message: "cannot read: \(error)")])
+        }
+        guard let root else {
+            throw PolicyErrors([PolicyError(file: file, line: 0, key: "", message: "the file is empty; a policy needs at least categories and rules")])
+        }
+        let policy = PolicyBuilder(reader: reader).build(root)
+        guard reader.errors.isEmpty, let policy else { throw PolicyErrors(reader.errors) }
+        return policy
+    }
+
+    private static func syntaxError(_ error: YamlError, file: String) -> PolicyError {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            return PolicyError(file: file, line: mark.line, key: "", message: "syntax error: \(problem) (column \(mark.column))")
+        default:
+            return PolicyError(file: file, line: 0, key: "", message: "syntax error: \(error)")
+        }
+    }
+}
+
+/// Builds each section of a policy from its node; sections that fail leave errors in the reader.
+private struct PolicyBuilder {
+    let reader: PolicyReader
+
+    func build(_ root: Node) -> Policy? {
+        guard let top = reader.mapping(root, "", allowed: PolicyParser.topLevelKeys, required: ["numbering", "categories", "rules"]) else { return nil }
+        let name = top["policy"].flatMap { reader.string($0, "policy") } ?? "unnamed"
+        let numbering = top["numbering"].flatMap(numberingPlan)
+        let categories = top["categories"].map(categories) ?? [:]
+        let kinds = Set(categories.keys)
+        let standing = top["standing"].map(standingRules) ?? StandingRules(resolvedCallCredit: 0, creditHalfLife: 30 * 86_400)
+        let rules = top["rules"].map { routingRules($0, kinds: kinds) } ?? []
+        let ladder = top["ladder"].map(ladderRules) ?? LadderRules.defaults
+        let alert = top["alert"].flatMap(alertAction)
+        let detection = top["detection"].map { detectionRules($0, kinds: kinds) } ?? []
+        let retention = top["retention"].map(retentionRules) ?? RetentionRules()
+        guard let numbering, let standing, let ladder, let retention else { return nil }
+        return Policy(
+            name: name, numbering: numbering, categories: categories, standing: standing, rules: rules,
+            ladder: ladder, alert: alert, detection: detection, retention: retention
+        )
+    }
+
+    private func numberingPlan(_ node: Node) -> NumberingPlan? {
+        let path = "numbering"
+        guard let map = reader.mapping(node, path, allowed: ["country_code", "trunk_prefix", "international_prefix", "withheld"], required: ["country_code"]) else { return nil }
+        let countryCode = map["country_code"].flatMap { digits($0, "numbering.country_code", allowEmpty: false) }
+        let trunk = map["trunk_prefix"].map { digits($0, "numbering.trunk_prefix", allowEmpty: true) } ?? ""
+        let international = map["international_prefix"].map { digits($0, "numbering.international_prefix", allowEmpty: true) } ?? ""
+        let withheld = map["withheld"].flatMap { reader.strings($0, "numbering.withheld") } ?? NumberingPlan.defaultWithheldWords
+        guard let countryCode, let trunk, let international else { return nil }
+        return NumberingPlan(countryCode: countryCode, trunkPrefix: trunk, internationalPrefix: international, withheldWords: Set(withheld))
+    }
+
+    private func digits(_ node: Node, _ path: String, allowEmpty: Bool) -> String? {
+        let text = node.scalar?.string ?? ""
+        if text.isEmpty && allowEmpty { return "" }
+        guard !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            reader.fail(node, path, "expected digits only, quoted (e.g. \"44\"), not '\(text)'")
+            return nil
+        }
+        return text
+    }
+
+    private func categories(_ node: Node) -> [String: AbuseCategory] {
+        guard let mapping = node.mapping, !mapping.isEmpty else {
+            reader.fail(node, "categories", "expected a mapping of kinds of abuse (verbal, threat, ...), each with a weight and half_life")
+            return [:]
+        }
+        var result: [String: AbuseCategory] = [:]
+        for (keyNode, value) in mapping {
+            guard let kind = keyNode.scalar?.string, Self.isName(kind) else {
+                reader.fail(keyNode, "categories", "a kind's name is lower-case letters, digits and _ (e.g. verbal, physical_threat)")
+                continue
+            }
+            let path = "categories.\(kind)"
+            if kind == "anger" {
+                reader.fail(keyNode, path, "anger is not abuse: an angry caller is never an incident")
+                continue
+            }
+            if result[kind] != nil {
+                reader.fail(keyNode, path, "'\(kind)' is given twice")
+                continue
+            }
+            guard let map = reader.mapping(value, path, allowed: ["weight", "half_life", "alert", "hangup", "ladder"], required: ["weight", "half_life"]) else { continue }
+            let weight = map["weight"].flatMap { reader.double($0, "\(path).weight", atLeast: 0) }
+            let halfLife = map["half_life"].flatMap { reader.duration($0, "\(path).half_life", positive: true) }
+            let alert = map["alert"].flatMap { reader.bool($0, "\(path).alert") } ?? false
+            var skipsLadder = false
+            if let hangup = map["hangup"] {
+                switch hangup.scalar?.string {
+                case "immediate": skipsLadder = true
+                case "ladder": skipsLadder = false
+                default: reader.fail(hangup, "\(path).hangup", "expected 'immediate' (skip the ladder) or 'ladder'")
+                }
+            }
+            let ladder = map["ladder"].flatMap { ladderOverride($0, "\(path).ladder") } ?? LadderOverride()
+            guard let weight, let halfLife else { continue }
+            result[kind] = AbuseCategory(name: kind, weight: weight, halfLife: halfLife, alert: alert, skipsLadder: skipsLadder, ladder: ladder)
+        }
+        return result
+    }
+
+    private func standingRules(_ node: Node) -> StandingRules? {
+        guard let map = reader.mapping(node, "standing", allowed: ["resolved_call_credit", "credit_half_life"]) else { return nil }
+        let credit = map["resolved_call_credit"].map { reader.double($0, "standing.resolved_call_credit", atLeast: 0) } ?? 0
+        let halfLife = map["credit_half_life"].map { reader.duration($0, "standing.credit_half_life", positive: true) } ?? 30 * 86_400
+        guard let credit, let halfLife else { return nil }
+        return StandingRules(resolvedCallCredit: credit, creditHalfLife: halfLife)
+    }
+
+    private func routingRules(_ node: Node, kinds: Set<String>) -> [RoutingRule] {
+        guard let sequence = node.sequence, !sequence.isEmpty else {
+            reader.fail(node, "rules", "expected a list of rules, the last one without 'when' (the default)")
+            return []
+        }
+        var rules: [RoutingRule] = []
+        var names: Set<String> = []
+        for (index, item) in sequence.enumerated() {
+            let path = "rules[\(index)]"
+            guard let map = reader.mapping(item, path, allowed: ["name", "when", "route", "queue", "priority", "reason"], required: ["name", "route", "queue"]) else { continue }
+            let name = map["name"].flatMap { reader.string($0, "\(path).name") }
+            if let name, !names.insert(name).inserted {
+                reader.fail(map["name"], "\(path).name", "another rule is already named '\(name)'")
+            }
+            let condition = map["when"].flatMap { ruleCondition($0, "\(path).when", kinds: kinds) }
+            let isLast = index == sequence.count - 1
+            if isLast && map["when"] != nil {
+                reader.fail(map["when"], "\(path).when", "the last rule is the default for everyone else: it takes no 'when'")
+            } else if !isLast && map["when"] == nil {
+                reader.fail(item, path, "only the last rule may have no 'when': rules after this one could never apply")
+            }
+            let route = map["route"].flatMap { routeValue($0, "\(path).route") }
+            let queue = map["queue"].flatMap { reader.string($0, "\(path).queue") }
+            let priority = map["priority"].map { reader.int($0, "\(path).priority", atLeast: 0) } ?? 0
+            let reason = map["reason"].flatMap { reader.string($0, "\(path).reason") } ?? name
+            guard let name, let route, let queue, let priority, let reason else { continue }
+            rules.append(RoutingRule(name: name, condition: condition, route: route, queue: queue, priority: priority, reason: reason))
+        }
+        return rules
+    }
+
+    private func routeValue(_ node: Node, _ path: String) -> Route? {
+        guard let text = node.scalar?.string, let route = Route(rawValue: text) else {
+            reader.fail(node, path, "unknown route '\(node.scalar?.string ?? "")'; valid: \(Route.allCases.map(\.rawValue).joined(separator: ", "))")
+            return nil
+        }
+        return route
+    }
+
+    private func ruleCondition(_ node: Node, _ path: String, kinds: Set<String>) -> RuleCondition? {
+        guard let map = reader.mapping(node, path, allowed: ["score", "incidents", "anonymous", "dialed"]) else { return nil }
+        if map.isEmpty {
+            reader.fail(node, path, "an empty 'when' always holds; give score, incidents, anonymous or dialed")
+            return nil
+        }
+        var condition = RuleCondition()
+        if let score = map["score"], let clause = reader.mapping(score, "\(path).score", allowed: ["at_least", "kinds"], required: ["at_least"]) {
+            let atLeast = clause["at_least"].flatMap { reader.double($0, "\(path).score.at_least", atLeast: 0) }
+            let scoreKinds = clause["kinds"].flatMap { kindSet($0, "\(path).score.kinds", kinds: kinds) }
+            if let atLeast { condition.score = ScoreClause(atLeast: atLeast, kinds: scoreKinds) }
+        }
+        if let incidents = map["incidents"], let clause = reader.mapping(incidents, "\(path).incidents", allowed: ["at_least", "within", "kinds"], required: ["at_least"]) {
+            let atLeast = clause["at_least"].flatMap { reader.int($0, "\(path).incidents.at_least", atLeast: 1) }
+            let within = clause["within"].flatMap { reader.duration($0, "\(path).incidents.within", positive: true) }
+            let incidentKinds = clause["kinds"].flatMap { kindSet($0, "\(path).incidents.kinds", kinds: kinds) }
+            if let atLeast { condition.incidents = IncidentsClause(atLeast: atLeast, within: within, kinds: incidentKinds) }
+        }
+        condition.anonymous = map["anonymous"].flatMap { reader.bool($0, "\(path).anonymous") }
+        condition.dialed = map["dialed"].flatMap { reader.strings($0, "\(path).dialed") }
+        return condition
+    }
+
+    private func kindSet(_ node: Node, _ path: String, kinds: Set<String>) -> Set<String>? {
+        guard let names = reader.strings(node, path) else { return nil }
+        var valid = true
+        for (index, name) in names.enumerated() where !kinds.contains(name) {
+            let item = node.sequence.map { $0[index] } ?? node
+            reader.fail(item, path, "unknown kind '\(name)'; kinds in this policy: \(kinds.sorted().joined(separator: ", "))")
+            valid = false
+        }
+        return valid ? Set(names) : nil
+    }
+
+    private func ladderRules(_ node: Node) -> LadderRules? {
+        guard let map = reader.mapping(node, "ladder", allowed: ["vent", "warning_required", "supervisor_required", "supervisor_timeout", "max_call_length"]) else { return nil }
+        let defaults = LadderRules.defaults
+        let vent = map["vent"].map { reader.duration($0, "ladder.vent") } ?? defaults.vent
+        let warning = map["warning_required"].map { reader.bool($0, "ladder.warning_required") } ?? defaults.warningRequired
+        let supervisor = map["supervisor_required"].map { reader.bool($0, "ladder.supervisor_required") } ?? defaults.supervisorRequired
+        let timeout = map["supervisor_timeout"].map { reader.duration($0, "ladder.supervisor_timeout") } ?? defaults.supervisorTimeout
+        let maxLength = map["max_call_length"].map { reader.duration($0, "ladder.max_call_length", positive: true) } ?? defaults.maxCallLength
+        guard let vent, let warning, let supervisor, let timeout, let maxLength else { return nil }
+        return LadderRules(vent: vent, warningRequired: warning, supervisorRequired: supervisor, supervisorTimeout: timeout, maxCallLength: maxLength)
+    }
+
+    private func ladderOverride(_ node: Node, _ path: String) -> LadderOverride? {
+        guard let map = reader.mapping(node, path, allowed: ["vent", "warning_required", "supervisor_required"]) else { return nil }
+        return LadderOverride(
+            vent: map["vent"].flatMap { reader.duration($0, "\(path).vent") },
+            warningRequired: map["warning_required"].flatMap { reader.bool($0, "\(path).warning_required") },
+            supervisorRequired: map["supervisor_required"].flatMap { reader.bool($0, "\(path).supervisor_required") }
+        )
+    }
+
+    private func alertAction(_ node: Node) -> AlertAction? {
+        guard let map = reader.mapping(node, "alert", allowed: ["command", "timeout"], required: ["command"]) else { return nil }
+        let command = map["command"].flatMap { reader.strings($0, "alert.command") }
+        if let command, let program = command.first, !program.hasPrefix("/") {
+            reader.fail(map["command"], "alert.command", "the program must be an absolute path, not '\(program)'")
+        }
+        let timeout = map["timeout"].map { reader.duration($0, "alert.timeout", positive: true) } ?? 10
+        guard let command, !command.isEmpty, let timeout else { return nil }
+        return AlertAction(command: command, timeout: timeout)
+    }
+
+    private func detectionRules(_ node: Node, kinds: Set<String>) -> [DetectionRule] {
+        guard let sequence = node.sequence else {
+            reader.fail(node, "detection", "expected a list of detection rules")
+            return []
+        }
+        var rules: [DetectionRule] = []
+        for (index, item) in sequence.enumerated() {
+            let path = "detection[\(index)]"
+            guard let map = reader.mapping(item, path, allowed: ["name", "calls", "within", "shorter_than", "ended_by", "kind"], required: ["name", "calls", "within", "shorter_than"]) else { continue }
+            let name = map["name"].flatMap { reader.string($0, "\(path).name") }
+            let calls = map["calls"].flatMap { reader.int($0, "\(path).calls", atLeast: 2) }
+            let within = map["within"].flatMap { reader.duration($0, "\(path).within", positive: true) }
+            let shorter = map["shorter_than"].flatMap { reader.duration($0, "\(path).shorter_than", positive: true) }
+            var endedBy: String?
+            if let node = map["ended_by"] {
+                endedBy = node.scalar?.string
+                if !["caller", "agent", "system", "anyone"].contains(endedBy ?? "") {
+                    reader.fail(node, "\(path).ended_by", "expected caller, agent, system or anyone")
+                }
+                if endedBy == "anyone" { endedBy = nil }
+            }
+            let kind = map["kind"].flatMap { reader.string($0, "\(path).kind") } ?? "nuisance"
+            if !kinds.contains(kind) {
+                reader.fail(map["kind"] ?? item, "\(path).kind", "unknown kind '\(kind)'; kinds in this policy: \(kinds.sorted().joined(separator: ", "))")
+            }
+            guard let name, let calls, let within, let shorter, kinds.contains(kind) else { continue }
+            rules.append(DetectionRule(name: name, calls: calls, within: within, shorterThan: shorter, endedBy: endedBy, kind: kind))
+        }
+        return rules
+    }
+
+    private func retentionRules(_ node: Node) -> RetentionRules? {
+        guard let map = reader.mapping(node, "retention", allowed: ["forgiven", "faded", "faded_below"]) else { return nil }
+        let forgiven = map["forgiven"].flatMap { reader.duration($0, "retention.forgiven", positive: true) }
+        let faded = map["faded"].flatMap { reader.duration($0, "retention.faded", positive: true) }
+        let below = map["faded_below"].map { reader.double($0, "retention.faded_below", atLeast: 0) } ?? 0.01
+        guard let below else { return nil }
+        return RetentionRules(forgiven: forgiven, faded: faded, fadedBelow: below)
+    }
+
+    static func isName(_ text: String) -> Bool {
+        !text.isEmpty && text.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") }
+    }
+}
+
+extension NumberingPlan {
+    static let defaultWithheldWords = ["anonymous", "withheld", "restricted", "private", "unknown", "unavailable"]
+}
+
+extension LadderRules {
+    /// The guidance's ladder: a minute to vent, a warning and a supervisor's approval before hang-up.
+    static let defaults = LadderRules(vent: 60, warningRequired: true, supervisorRequired: true, supervisorTimeout: 0, maxCallLength: 4 * 3600)
+}

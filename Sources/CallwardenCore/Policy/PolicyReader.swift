@@ -1,0 +1,126 @@
+import Yams
+
+/// Walks a YAML node tree for `PolicyParser`, reading typed values and collecting every error with
+/// its line, so that an operator sees all of a file's mistakes at once.
+///
+/// Values are read from the scalar's text, never through YAML's implicit typing: a queue named `no`
+/// stays the string "no", and `on` is not a boolean.
+final class PolicyReader {
+    let file: String
+    private(set) var errors: [PolicyError] = []
+
+    init(file: String) {
+        self.file = file
+    }
+
+    func fail(_ node: Node?, _ path: String, _ message: String) {
+        errors.append(PolicyError(file: file, line: node?.mark?.line ?? 0, key: path, message: message))
+    }
+
+    /// The mapping's values by key; unknown and repeated keys are errors.
+    func mapping(_ node: Node, _ path: String, allowed: [String], required: [String] = []) -> [String: Node]? {
+        guard let mapping = node.mapping else {
+            fail(node, path, "expected a mapping of \(allowed.joined(separator: ", "))")
+            return nil
+        }
+        var values: [String: Node] = [:]
+        for (keyNode, value) in mapping {
+            guard let key = keyNode.scalar?.string else {
+                fail(keyNode, path, "keys must be plain words")
+                continue
+            }
+            let keyPath = join(path, key)
+            if !allowed.contains(key) {
+                fail(keyNode, keyPath, "unknown key '\(key)'; valid keys here: \(allowed.joined(separator: ", "))")
+            } else if values[key] != nil {
+                fail(keyNode, keyPath, "'\(key)' is given twice")
+            } else {
+                values[key] = value
+            }
+        }
+        for key in required where values[key] == nil {
+            fail(node, join(path, key), "missing; it is required here")
+        }
+        return values
+    }
+
+    func string(_ node: Node, _ path: String) -> String? {
+        guard let text = node.scalar?.string, !text.isEmpty else {
+            fail(node, path, "expected a non-empty text value")
+            return nil
+        }
+        return text
+    }
+
+    func double(_ node: Node, _ path: String, atLeast minimum: Double? = nil) -> Double? {
+        guard let text = node.scalar?.string, let value = Double(text), value.isFinite else {
+            fail(node, path, "expected a number")
+            return nil
+        }
+        if let minimum, value < minimum {
+            fail(node, path, "must be at least \(minimum.policyText), not \(text)")
+            return nil
+        }
+        return value
+    }
+
+    func int(_ node: Node, _ path: String, atLeast minimum: Int) -> Int? {
+        guard let text = node.scalar?.string, let value = Int(text) else {
+            fail(node, path, "expected a whole number")
+            return nil
+        }
+        guard value >= minimum else {
+            fail(node, path, "must be at least \(minimum), not \(text)")
+            return nil
+        }
+        return value
+    }
+
+    func bool(_ node: Node, _ path: String) -> Bool? {
+        switch node.scalar?.string {
+        case "true": return true
+        case "false": return false
+        default:
+            fail(node, path, "expected true or false")
+            return nil
+        }
+    }
+
+    /// A duration such as `60s`, `10m`, `90d`; never negative.
+    func duration(_ node: Node, _ path: String, positive: Bool = false) -> Double? {
+        guard let text = node.scalar?.string, let seconds = PolicyDuration.seconds(text), seconds.isFinite else {
+            fail(node, path, "expected a duration such as 60s, 10m, 12h, 90d or 1y")
+            return nil
+        }
+        if seconds < 0 || (positive && seconds == 0) {
+            fail(node, path, "must be \(positive ? "greater than zero" : "zero or more"), not \(text)")
+            return nil
+        }
+        return seconds
+    }
+
+    /// A list of text values; a single value is read as a list of one.
+    func strings(_ node: Node, _ path: String) -> [String]? {
+        if node.scalar != nil { return string(node, path).map { [$0] } }
+        guard let sequence = node.sequence else {
+            fail(node, path, "expected a list")
+            return nil
+        }
+        var values: [String] = []
+        for (index, item) in sequence.enumerated() {
+            if let value = string(item, "\(path)[\(index)]") { values.append(value) }
+        }
+        return values
+    }
+
+    func join(_ path: String, _ key: String) -> String {
+        path.isEmpty ? key : "\(path).\(key)"
+    }
+}
+
+extension Double {
+    /// `5` rather than `5.0` in messages for operators.
+    var policyText: String {
+        self == rounded() && abs(self) < 1e15 ? String(Int(self)) : String(self)
+    }
+}

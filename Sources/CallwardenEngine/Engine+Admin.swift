@@ -1,0 +1,135 @@
+import CallwardenCore
+import CallwardenStore
+import Logging
+import Synchronization
+
+/// `history`'s answer: the standing and every incident with its forgiveness, from the record.
+public struct HistoryReport: Sendable {
+    public struct Incident: Sendable {
+        public var id: Int64
+        public var at: Double
+        public var kind: String
+        public var call: String?
+        public var agent: String?
+        public var note: String?
+        public var recordedBy: String?
+        public var rule: String?
+        public var weightNow: Double
+        public var forgiveness: Forgiveness?
+    }
+
+    public struct Forgiveness: Sendable {
+        public var at: Double
+        public var reason: String
+        public var by: String?
+    }
+
+    public var caller: Caller
+    public var standing: Standing
+    public var incidents: [Incident]
+}
+
+/// `status`'s answer.
+public struct StatusReport: Sendable {
+    public var uptime: Double
+    public var requests: [String: Int]
+    public var routes: [String: Int]
+    public var errors: [String: Int]
+    public var openCalls: Int
+    public var trackedCallers: Int
+    public var incidents: Int
+    public var policyName: String
+    public var policyHash: String
+    public var policyPath: String
+    public var storePath: String
+    public var storeBytes: Int
+}
+
+/// What a reload did.
+public enum ReloadOutcome: Sendable {
+    case reloaded(LoadedPolicy)
+    /// The file was refused; the previous policy keeps serving.
+    case refused(PolicyErrors, kept: LoadedPolicy)
+}
+
+extension Engine {
+    public func history(caller presented: String, at: Double?) async throws(EngineError) -> HistoryReport {
+        let now = time(at)
+        let (caller, policy) = state.withLock { state in
+            (state.policy.policy.numbering.normalise(presented), state.policy.policy)
+        }
+        guard let key = caller.key else {
+            return HistoryReport(caller: caller, standing: .clean, incidents: [])
+        }
+        // Whatever this or any connection queued before must be in the answer.
+        await store.barrier()
+        let entries: [StoredEntry]
+        do {
+            entries = try await store.entries(caller: key)
+        } catch {
+            throw .unavailable("the record cannot be read (\(error))")
+        }
+        var forgiveness: [Int64: HistoryReport.Forgiveness] = [:]
+        for stored in entries where stored.entry.type == .forgiveness {
+            if let ref = stored.entry.ref {
+                forgiveness[ref] = .init(at: stored.entry.at, reason: stored.entry.note ?? "", by: stored.entry.by)
+            }
+        }
+        let incidents = entries.filter { $0.entry.type == .incident }.map { stored in
+            let entry = stored.entry
+            let forgiven = forgiveness[stored.id]
+            return HistoryReport.Incident(
+                id: stored.id, at: entry.at, kind: entry.kind ?? "", call: entry.call, agent: entry.agent, note: entry.note,
+                recordedBy: entry.by, rule: entry.rule,
+                weightNow: forgiven == nil ? policy.decayedWeight(kind: entry.kind ?? "", at: entry.at, now: now) : 0,
+                forgiveness: forgiven)
+        }
+        let standing = state.withLock { state in
+            state.policy.policy.standing(of: state.history(of: caller), at: now)
+        }
+        return HistoryReport(caller: caller, standing: standing, incidents: incidents)
+    }
+
+    public func status() async -> StatusReport {
+        let figures = try? await store.figures()
+        return state.withLock { state in
+            StatusReport(
+                uptime: clock() - startedAt, requests: state.counters.requests, routes: state.counters.routes,
+                errors: state.counters.errors, openCalls: state.calls.count, trackedCallers: state.histories.count,
+                incidents: state.incidentCount, policyName: state.policy.policy.name, policyHash: state.policy.hash,
+                policyPath: state.policy.path, storePath: store.path, storeBytes: figures?.bytes ?? 0)
+        }
+    }
+
+    /// Re-reads the policy file; an invalid file is refused and the policy in force keeps serving.
+    public func reload() -> ReloadOutcome {
+        let path = policy.path
+        do {
+            let loaded = try LoadedPolicy.load(path: path, now: clock())
+            state.withLock { $0.policy = loaded }
+            logger.notice("Policy \(loaded.policy.name) (\(loaded.hash)) loaded from \(path)", metadata: [
+                LogEvent.metadataKey: LogEvent.policyReloaded.metadataValue, "policy": .string(loaded.policy.name),
+            ])
+            return .reloaded(loaded)
+        } catch {
+            let kept = policy
+            logger.error("Policy at \(path) refused; \(kept.policy.name) (\(kept.hash)) keeps serving:\n\(error)", metadata: [
+                LogEvent.metadataKey: LogEvent.policyRejected.metadataValue, "policy": .string(kept.policy.name),
+            ])
+            return .refused(error, kept: kept)
+        }
+    }
+
+    /// Counts a request by type, and its error code if it failed, for `status`.
+    public func count(request type: String, error code: String?) {
+        state.withLock { state in
+            state.counters.requests[type, default: 0] += 1
+            if let code { state.counters.errors[code, default: 0] += 1 }
+        }
+    }
+
+    /// A round trip through the engine's state: proves it still answers (for the watchdog).
+    public func probe() -> Bool {
+        state.withLock { _ in true }
+    }
+}

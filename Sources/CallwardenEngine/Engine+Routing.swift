@@ -1,0 +1,69 @@
+import CallwardenCore
+import Logging
+import Synchronization
+
+/// A new call's decision, with the caller as normalised.
+public struct RoutedCall: Sendable {
+    public var caller: Caller
+    public var decision: RouteDecision
+}
+
+extension Engine {
+    /// Decides where a new call goes, from memory only, and starts following the call.
+    public func offerCall(call: String, caller presented: String, dialed: String?, at: Double?) -> RoutedCall {
+        let now = time(at)
+        let routed = state.withLock { state -> RoutedCall in
+            let policy = state.policy.policy
+            let caller = policy.numbering.normalise(presented)
+            let context = CallContext(caller: caller, dialed: dialed.map { policy.numbering.normalise($0).key ?? $0 })
+            let decision = policy.route(context, history: state.history(of: caller), at: now)
+            state.calls[call] = OpenCalls.Call(caller: caller, offeredAt: now)
+            state.counters.routes[decision.route.rawValue, default: 0] += 1
+            return RoutedCall(caller: caller, decision: decision)
+        }
+        // Normal routes are the bulk of traffic and tell an admin nothing; the others are a
+        // caller's story and go to the journal.
+        let level: Logger.Level = routed.decision.route == .normal ? .debug : .info
+        logger.log(level: level, "Call routed to \(routed.decision.route.rawValue) by rule \(routed.decision.rule)", metadata: [
+            LogEvent.metadataKey: LogEvent.routeDecided.metadataValue,
+            "caller": .string(routed.caller.display), "call": .string(call), "route": .string(routed.decision.route.rawValue),
+            "queue": .string(routed.decision.queue), "rule": .string(routed.decision.rule),
+        ])
+        return routed
+    }
+
+    /// What a call from this caller would get now, with every rule tried; changes nothing.
+    public func explain(caller presented: String, dialed: String?, at: Double?) -> Explanation {
+        let now = time(at)
+        return state.withLock { state in
+            let policy = state.policy.policy
+            let caller = policy.numbering.normalise(presented)
+            let history = state.history(of: caller)
+            let context = CallContext(caller: caller, dialed: dialed.map { policy.numbering.normalise($0).key ?? $0 })
+            let decision = policy.route(context, history: history, at: now, explain: true)
+            let incidents = history.incidents.map { incident in
+                Explanation.Incident(
+                    id: incident.id, kind: incident.kind, at: incident.at, forgiven: incident.forgiven,
+                    weightNow: incident.forgiven ? 0 : policy.decayedWeight(kind: incident.kind, at: incident.at, now: now))
+            }
+            return Explanation(caller: caller, decision: decision, incidents: incidents, policyName: policy.name, policyHash: state.policy.hash)
+        }
+    }
+}
+
+/// `explain`'s answer: the decision, the rule trail and what each incident weighs now.
+public struct Explanation: Sendable {
+    public struct Incident: Sendable {
+        public var id: Int64
+        public var kind: String
+        public var at: Double
+        public var forgiven: Bool
+        public var weightNow: Double
+    }
+
+    public var caller: Caller
+    public var decision: RouteDecision
+    public var incidents: [Incident]
+    public var policyName: String
+    public var policyHash: String
+}

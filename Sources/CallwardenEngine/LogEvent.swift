@@ -1,0 +1,22 @@
+import Logging
+
+/// The notable things callwarden logs, each with a stable id so that an admin can find every one
+/// of a kind (`journalctl MESSAGE_ID=...`). systemd/callwarden.catalog explains each id.
+///
+/// The engine only puts the id and the event's fields in a log entry's metadata; a log handler
+/// decides how they reach the journal (see CallwardenSystemd's JournalLogHandler).
+public enum LogEvent: String, Sendable, CaseIterable {
+    case incidentRecorded = "c2a1910b13774e1685d997a394fc48de"
+    case alert = "8afba39ff60a42b697e661e9e07291ee"
+    case routeDecided = "db9de343db84435b8492bbcd2620c804"
+    case policyReloaded = "b628e2abe88242af82c82c25dfa6b0e3"
+    case policyRejected = "48c9dd35cfa24a3780bc89535fbb2f90"
+    case incidentForgiven = "5a0f16ea69354a34bebf792cb6b0363c"
+    case hangupDecided = "efa199266ade4db0aec902b68caf2e14"
+    case forbidden = "8348bc5e619849cdb6784e20f27ff475"
+
+    /// Metadata key under which the id travels.
+    public static let metadataKey = "message_id"
+
+    public var metadataValue: Logger.MetadataValue { .string(rawValue) }
+}

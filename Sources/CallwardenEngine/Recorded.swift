@@ -1,0 +1,29 @@
+import CallwardenStore
+
+/// The result of a write, decided at once, to be acknowledged only once durable.
+///
+/// The engine applies a write to its memory as it queues it, so that the next request (on any
+/// connection) already sees it; the client's answer waits for the commit. If the commit fails,
+/// the engine rebuilds its memory from the record and the client is told nothing was recorded.
+public struct Recorded<Value: Sendable>: Sendable {
+    public let value: Value
+    let ticket: CommitTicket
+    let afterCommit: @Sendable () -> Void
+
+    init(value: Value, ticket: CommitTicket, afterCommit: @escaping @Sendable () -> Void = {}) {
+        self.value = value
+        self.ticket = ticket
+        self.afterCommit = afterCommit
+    }
+
+    /// The value, once the write is durably recorded.
+    public func durable() async throws(EngineError) -> Value {
+        do {
+            _ = try await ticket.wait()
+        } catch {
+            throw .unavailable("the record cannot be written (\(error)); nothing was recorded, retry later")
+        }
+        afterCommit()
+        return value
+    }
+}

@@ -1,0 +1,71 @@
+/// A request of protocol v1, decoded and checked field by field.
+public enum Request: Sendable, Equatable {
+    case callOffered(call: String, caller: String, dialed: String?, at: Double?)
+    case abuse(call: String?, caller: String?, kind: String, agent: String?, note: String?, at: Double?)
+    case warning(call: String, agent: String?, at: Double?)
+    case supervisor(call: String, verdict: Verdict, supervisor: String?, at: Double?)
+    case hangupRequest(call: String, agent: String?, at: Double?)
+    case callEnded(call: String, by: EndedBy?, outcome: CallOutcome?, at: Double?)
+    case status
+    case history(caller: String)
+    case explain(caller: String, dialed: String?)
+    case forgive(caller: String, reason: String, incident: Int64?)
+    case reload
+
+    public enum Verdict: String, Sendable, CaseIterable { case approve, deny }
+    public enum EndedBy: String, Sendable, CaseIterable { case caller, agent, system }
+    public enum CallOutcome: String, Sendable, CaseIterable { case resolved, unresolved, abusive }
+
+    /// The role a peer needs to send this request.
+    public var role: Role {
+        switch self {
+        case .callOffered, .abuse, .warning, .supervisor, .hangupRequest, .callEnded, .status: .telephony
+        case .history, .explain, .forgive, .reload: .admin
+        }
+    }
+}
+
+/// What a peer may do. An admin may do everything a telephony system may.
+public enum Role: String, Sendable, Comparable, CaseIterable {
+    /// Nothing but `status`.
+    case none
+    /// Call events and `status`.
+    case telephony
+    /// Everything.
+    case admin
+
+    public static func < (lhs: Role, rhs: Role) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+/// The fields every type of request accepts, in the protocol's words.
+public enum RequestType: String, Sendable, CaseIterable {
+    case callOffered = "call.offered"
+    case abuse
+    case warning
+    case supervisor
+    case hangupRequest = "hangup.request"
+    case callEnded = "call.ended"
+    case status
+    case history
+    case explain
+    case forgive
+    case reload
+
+    /// Fields beyond `type` and `id`.
+    var fields: Set<String> {
+        switch self {
+        case .callOffered: ["call", "caller", "dialed", "at"]
+        case .abuse: ["call", "caller", "kind", "agent", "note", "at"]
+        case .warning: ["call", "agent", "at"]
+        case .supervisor: ["call", "verdict", "supervisor", "at"]
+        case .hangupRequest: ["call", "agent", "at"]
+        case .callEnded: ["call", "by", "outcome", "at"]
+        case .status, .reload: []
+        case .history: ["caller", "at"]
+        case .explain: ["caller", "dialed", "at"]
+        case .forgive: ["caller", "reason", "incident", "at"]
+        }
+    }
+}

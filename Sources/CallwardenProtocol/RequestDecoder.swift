@@ -1,0 +1,159 @@
+import Foundation
+
+/// One line as read: the `id` to echo (whatever else is wrong with the line) and the request or
+/// the error to answer with.
+public struct DecodedLine: Sendable {
+    /// The client's `id` as JSON text, echoed unchanged; nil when absent or unreadable.
+    public var id: String?
+    /// The `type` as sent, when there is one (for counting).
+    public var type: String?
+    public var request: Result<Request, ProtocolError>
+}
+
+/// Turns a line of protocol v1 into a typed `Request`, with an error that says exactly what is
+/// wrong: which field is missing, mistyped or unknown, and what would be valid.
+public enum RequestDecoder {
+    /// Longest text accepted in any one field (call ids, notes, reasons).
+    public static let maximumFieldLength = 4096
+
+    public static func decode<Bytes: Sequence<UInt8>>(_ line: Bytes) -> DecodedLine {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(line)
+        } catch {
+            return DecodedLine(id: nil, type: nil, request: .failure(ProtocolError(.badRequest, "malformed JSON at byte \(error.offset): \(error.message)")))
+        }
+        guard case .object(let object) = value else {
+            return DecodedLine(id: nil, type: nil, request: .failure(ProtocolError(.badRequest, "each line must be a JSON object, not \(value.typeName)")))
+        }
+        var id: String?
+        if let rawID = object["id"] {
+            switch rawID {
+            case .string, .number:
+                var text = ""
+                JSONWriter.append(rawID, to: &text)
+                id = text
+            default:
+                return DecodedLine(id: nil, type: object["type"]?.string, request: .failure(ProtocolError(.badRequest, "'id' must be a string or a number, not \(rawID.typeName)")))
+            }
+        }
+        let type = object["type"]?.string
+        return DecodedLine(id: id, type: type, request: Result { () throws(ProtocolError) -> Request in try request(object) })
+    }
+
+    private static func request(_ object: [String: JSONValue]) throws(ProtocolError) -> Request {
+        guard let typeValue = object["type"] else { throw ProtocolError(.badRequest, "missing field 'type'") }
+        guard let typeName = typeValue.string else { throw ProtocolError(.badRequest, "'type' must be a string, not \(typeValue.typeName)") }
+        guard let type = RequestType(rawValue: typeName) else {
+            throw ProtocolError(.unknownType, "unknown type '\(typeName)'; types: \(RequestType.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        var fields = Fields(object: object, type: type)
+        try fields.rejectUnknown()
+        switch type {
+        case .callOffered:
+            return .callOffered(call: try fields.required("call"), caller: try fields.caller("caller"), dialed: try fields.optional("dialed"), at: try fields.time())
+        case .abuse:
+            let call = try fields.optional("call")
+            let caller = try fields.optionalCaller("caller")
+            guard call != nil || caller != nil else { throw ProtocolError(.badRequest, "abuse needs 'call' or 'caller'") }
+            return .abuse(call: call, caller: caller, kind: try fields.required("kind"), agent: try fields.optional("agent"), note: try fields.optional("note"), at: try fields.time())
+        case .warning:
+            return .warning(call: try fields.required("call"), agent: try fields.optional("agent"), at: try fields.time())
+        case .supervisor:
+            return .supervisor(call: try fields.required("call"), verdict: try fields.choice("verdict", required: true)!, supervisor: try fields.optional("supervisor"), at: try fields.time())
+        case .hangupRequest:
+            return .hangupRequest(call: try fields.required("call"), agent: try fields.optional("agent"), at: try fields.time())
+        case .callEnded:
+            return .callEnded(call: try fields.required("call"), by: try fields.choice("by", required: false), outcome: try fields.choice("outcome", required: false), at: try fields.time())
+        case .status:
+            return .status
+        case .reload:
+            return .reload
+        case .history:
+            return .history(caller: try fields.caller("caller"))
+        case .explain:
+            return .explain(caller: try fields.caller("caller"), dialed: try fields.optional("dialed"))
+        case .forgive:
+            return .forgive(caller: try fields.required("caller"), reason: try fields.required("reason"), incident: try fields.incident())
+        }
+    }
+}
+
+/// The fields of one request object, read with clear errors.
+private struct Fields {
+    let object: [String: JSONValue]
+    let type: RequestType
+
+    func rejectUnknown() throws(ProtocolError) {
+        for key in object.keys.sorted() where key != "type" && key != "id" && !type.fields.contains(key) {
+            let valid = (["id"] + type.fields.sorted()).joined(separator: ", ")
+            throw ProtocolError(.badRequest, "unknown field '\(key)' for \(type.rawValue); its fields: \(valid)")
+        }
+    }
+
+    func optional(_ name: String) throws(ProtocolError) -> String? {
+        guard let value = object[name], value != .null else { return nil }
+        guard let text = value.string else { throw ProtocolError(.badRequest, "'\(name)' must be a string, not \(value.typeName)") }
+        guard text.utf8.count <= RequestDecoder.maximumFieldLength else {
+            throw ProtocolError(.badRequest, "'\(name)' is longer than \(RequestDecoder.maximumFieldLength) bytes")
+        }
+        return text
+    }
+
+    func required(_ name: String) throws(ProtocolError) -> String {
+        guard let text = try optional(name) else { throw ProtocolError(.badRequest, "missing field '\(name)' for \(type.rawValue)") }
+        guard !text.isEmpty else { throw ProtocolError(.badRequest, "'\(name)' must not be empty") }
+        return text
+    }
+
+    /// A caller as presented: may be empty (an empty caller id is the anonymous class).
+    func caller(_ name: String) throws(ProtocolError) -> String {
+        guard let text = try optional(name) else { throw ProtocolError(.badRequest, "missing field '\(name)' for \(type.rawValue)") }
+        return text
+    }
+
+    func optionalCaller(_ name: String) throws(ProtocolError) -> String? {
+        try optional(name)
+    }
+
+    func choice<Choice: RawRepresentable & CaseIterable>(_ name: String, required: Bool) throws(ProtocolError) -> Choice? where Choice.RawValue == String {
+        guard let text = required ? try self.required(name) : try optional(name) else { return nil }
+        guard let choice = Choice(rawValue: text) else {
+            throw ProtocolError(.badRequest, "'\(name)' must be one of \(Choice.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text)'")
+        }
+        return choice
+    }
+
+    func incident() throws(ProtocolError) -> Int64? {
+        guard let value = object["incident"], value != .null else { return nil }
+        guard let id = value.int64, id > 0 else { throw ProtocolError(.badRequest, "'incident' must be an incident id (a positive whole number)") }
+        return id
+    }
+
+    /// `at`: RFC 3339 text or seconds since 1970.
+    func time() throws(ProtocolError) -> Double? {
+        guard let value = object["at"], value != .null else { return nil }
+        if let seconds = value.double, seconds.isFinite, seconds >= 0 { return seconds }
+        if let text = value.string, let date = EventTime.parse(text) { return date }
+        throw ProtocolError(.badRequest, "'at' must be RFC 3339 (2026-11-23T16:05:00Z) or seconds since 1970")
+    }
+}
+
+/// Event times as switches send them.
+public enum EventTime {
+    /// Seconds since 1970 from RFC 3339 text, with or without fractional seconds.
+    public static func parse(_ text: String) -> Double? {
+        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date.timeIntervalSince1970 }
+        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle()) { return date.timeIntervalSince1970 }
+        return nil
+    }
+
+    /// RFC 3339 text in UTC, to the second... or to the millisecond when there is a fraction.
+    public static func format(_ seconds: Double) -> String {
+        let date = Date(timeIntervalSince1970: seconds)
+        if seconds == seconds.rounded() {
+            return date.formatted(Date.ISO8601FormatStyle())
+        }
+        return date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+}

@@ -1,0 +1,149 @@
+import CallwardenCore
+import CallwardenEngine
+import CallwardenProtocol
+import Logging
+
+/// Answers decoded requests: checks the peer's role, asks the engine, writes the response line.
+///
+/// Requests that need no write (a routing decision, status) are answered at once, synchronously;
+/// the rest wait for the record's group commit.
+public struct RequestHandler: Sendable {
+    let engine: Engine
+    let logger: Logger
+
+    public init(engine: Engine, logger: Logger) {
+        self.engine = engine
+        self.logger = logger
+    }
+
+    /// How a line is answered: now, or after a durable write.
+    enum Answer {
+        case now(String)
+        case later(@Sendable () async -> String)
+    }
+
+    func answer(_ line: DecodedLine, role: Role, peer: PeerCredentials?) -> Answer {
+        let request: Request
+        switch line.request {
+        case .failure(let error):
+            return .now(failure(error, id: line.id, type: line.type))
+        case .success(let decoded):
+            request = decoded
+        }
+        let type = line.type ?? "?"
+        guard role >= request.role else {
+            logger.warning("Forbidden: \(type) from \(peer.map(String.init(describing:)) ?? "an unknown peer") (role \(role.rawValue))", metadata: [
+                LogEvent.metadataKey: LogEvent.forbidden.metadataValue,
+                "uid": .string(peer.map { String($0.uid) } ?? "?"), "pid": .string(peer.map { String($0.pid) } ?? "?"),
+            ])
+            return .now(failure(ProtocolError(.forbidden, "\(type) needs the \(request.role.rawValue) role; this peer (\(peer.map(String.init(describing:)) ?? "unknown")) has \(role.rawValue)"), id: line.id, type: type))
+        }
+        let id = line.id
+        switch request {
+        case .callOffered(let call, let caller, let dialed, let at):
+            let routed = engine.offerCall(call: call, caller: caller, dialed: dialed, at: at)
+            return .now(success(id: id, type: type) { Responses.write(routed, to: &$0) })
+        case .explain(let caller, let dialed):
+            let explanation = engine.explain(caller: caller, dialed: dialed, at: nil)
+            return .now(success(id: id, type: type) { Responses.write(explanation, to: &$0) })
+        case .reload:
+            return .now(reload(id: id, type: type))
+        case .abuse(let call, let caller, let kind, let agent, let note, let at):
+            // Queued and applied now, in request order; answered once durable.
+            return write(id: id, type: type) { () throws(EngineError) in
+                try engine.recordAbuse(AbuseReport(call: call, caller: caller, kind: kind, agent: agent, note: note, at: at))
+            } format: { Responses.write($1, to: &$0) }
+        case .forgive(let caller, let reason, let incident):
+            let by = peer.map { "uid \($0.uid)" } ?? "unknown"
+            return write(id: id, type: type) { () throws(EngineError) in
+                try engine.forgive(caller: caller, reason: reason, incident: incident, by: by, at: nil)
+            } format: { Responses.write($1, to: &$0) }
+        default:
+            let handler = self
+            return .later { await handler.answerLater(request, id: id, type: type, peer: peer) }
+        }
+    }
+
+    private func answerLater(_ request: Request, id: String?, type: String, peer: PeerCredentials?) async -> String {
+        do throws(EngineError) {
+            switch request {
+            case .history(let caller):
+                let report = try await engine.history(caller: caller, at: nil)
+                return success(id: id, type: type) { Responses.write(report, to: &$0) }
+            case .status:
+                let report = await engine.status()
+                return success(id: id, type: type) { Responses.write(report, to: &$0) }
+            case .warning, .supervisor, .hangupRequest, .callEnded:
+                return failure(ProtocolError(.unknownType, "\(type) is not served by this version"), id: id, type: type)
+            case .callOffered, .explain, .reload, .abuse, .forgive:
+                return failure(ProtocolError(.internalError, "internal error"), id: id, type: type)
+            }
+        } catch {
+            return failure(Self.protocolError(error), id: id, type: type)
+        }
+    }
+
+    /// Starts a write now and answers once it is durable (or with its error at once).
+    private func write<Value: Sendable>(
+        id: String?, type: String, _ start: () throws(EngineError) -> Recorded<Value>,
+        format: @escaping @Sendable (inout JSONWriter, Value) -> Void
+    ) -> Answer {
+        let recorded: Recorded<Value>
+        do {
+            recorded = try start()
+        } catch {
+            return .now(failure(Self.protocolError(error), id: id, type: type))
+        }
+        return .later { [self] in
+            do throws(EngineError) {
+                let value = try await recorded.durable()
+                return success(id: id, type: type) { format(&$0, value) }
+            } catch {
+                return failure(Self.protocolError(error), id: id, type: type)
+            }
+        }
+    }
+
+    private func reload(id: String?, type: String) -> String {
+        switch engine.reload() {
+        case .reloaded(let loaded):
+            return success(id: id, type: type) { writer in
+                writer.object("policy") { Responses.writePolicy(loaded, to: &$0) }
+            }
+        case .refused(let errors, let kept):
+            var writer = JSONWriter()
+            if let id { writer.field("id", raw: id) }
+            writer.field("ok", false)
+            writer.object("error") { error in
+                error.field("code", ProtocolError.Code.badRequest.rawValue)
+                error.field("message", "policy refused; \(kept.policy.name) (\(kept.hash)) keeps serving")
+                error.strings("errors", errors.errors.map(\.description))
+            }
+            engine.count(request: type, error: ProtocolError.Code.badRequest.rawValue)
+            return writer.line()
+        }
+    }
+
+    func success(id: String?, type: String, _ body: (inout JSONWriter) -> Void) -> String {
+        engine.count(request: type, error: nil)
+        var writer = JSONWriter()
+        if let id { writer.field("id", raw: id) }
+        writer.field("ok", true)
+        body(&writer)
+        return writer.line()
+    }
+
+    func failure(_ error: ProtocolError, id: String?, type: String?) -> String {
+        engine.count(request: type ?? "?", error: error.code.rawValue)
+        return Responses.failure(error, id: id)
+    }
+
+    static func protocolError(_ error: EngineError) -> ProtocolError {
+        switch error {
+        case .badRequest(let message): ProtocolError(.badRequest, message)
+        case .unknownKind: ProtocolError(.unknownKind, error.message)
+        case .unknownCall: ProtocolError(.unknownCall, error.message)
+        case .unavailable(let message): ProtocolError(.unavailable, message)
+        }
+    }
+}

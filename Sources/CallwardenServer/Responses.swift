@@ -1,0 +1,127 @@
+import CallwardenCore
+import CallwardenEngine
+import CallwardenProtocol
+
+/// The success fields of each response, as protocol v1 (docs/protocol.md) names them.
+enum Responses {
+    static func failure(_ error: ProtocolError, id: String?) -> String {
+        var writer = JSONWriter()
+        if let id { writer.field("id", raw: id) }
+        writer.field("ok", false)
+        writer.object("error") { object in
+            object.field("code", error.code.rawValue)
+            object.field("message", error.message)
+        }
+        return writer.line()
+    }
+
+    static func write(_ standing: Standing, to writer: inout JSONWriter) {
+        writer.object("standing") { object in
+            object.field("score", standing.score)
+            object.field("incidents", standing.incidents)
+        }
+    }
+
+    static func write(_ routed: RoutedCall, to writer: inout JSONWriter) {
+        let decision = routed.decision
+        writer.field("route", decision.route.rawValue)
+        writer.field("queue", decision.queue)
+        writer.field("priority", decision.priority)
+        writer.field("rule", decision.rule)
+        writer.field("reason", decision.reason)
+        write(decision.standing, to: &writer)
+    }
+
+    static func write(_ outcome: AbuseOutcome, to writer: inout JSONWriter) {
+        writer.field("incident", outcome.incident)
+        write(outcome.standing, to: &writer)
+        if outcome.hangupAuthorised { writer.field("hangup", "authorised") }
+        if outcome.alert { writer.field("alert", true) }
+    }
+
+    static func write(_ outcome: ForgiveOutcome, to writer: inout JSONWriter) {
+        writer.field("caller", outcome.caller.display)
+        writer.array("forgiven", outcome.forgiven) { $0.field("incident", $1) }
+        write(outcome.standing, to: &writer)
+    }
+
+    static func write(_ report: HistoryReport, to writer: inout JSONWriter) {
+        writer.field("caller", report.caller.display)
+        write(report.standing, to: &writer)
+        writer.array("incidents", report.incidents) { object, incident in
+            object.field("id", incident.id)
+            object.field("at", EventTime.format(incident.at))
+            object.field("kind", incident.kind)
+            object.field("call", incident.call)
+            object.field("agent", incident.agent)
+            object.field("note", incident.note)
+            if let rule = incident.rule { object.field("rule", rule) }
+            object.field("weight", incident.weightNow)
+            object.field("forgiven", incident.forgiveness != nil)
+            if let forgiveness = incident.forgiveness {
+                object.object("forgiveness") { detail in
+                    detail.field("at", EventTime.format(forgiveness.at))
+                    detail.field("reason", forgiveness.reason)
+                    detail.field("by", forgiveness.by)
+                }
+            }
+        }
+    }
+
+    static func write(_ explanation: Explanation, to writer: inout JSONWriter) {
+        let decision = explanation.decision
+        writer.field("caller", explanation.caller.display)
+        writer.field("anonymous", explanation.caller.key == nil)
+        writer.field("route", decision.route.rawValue)
+        writer.field("queue", decision.queue)
+        writer.field("priority", decision.priority)
+        writer.field("rule", decision.rule)
+        writer.field("reason", decision.reason)
+        write(decision.standing, to: &writer)
+        writer.array("trail", decision.trail) { object, step in
+            object.field("rule", step.rule)
+            object.field("matched", step.matched)
+            object.field("detail", step.detail)
+        }
+        writer.array("incidents", explanation.incidents) { object, incident in
+            object.field("id", incident.id)
+            object.field("at", EventTime.format(incident.at))
+            object.field("kind", incident.kind)
+            object.field("forgiven", incident.forgiven)
+            object.field("weight", incident.weightNow)
+        }
+        writer.field("policy", explanation.policyName)
+        writer.field("policy_hash", explanation.policyHash)
+    }
+
+    static func write(_ report: StatusReport, to writer: inout JSONWriter) {
+        writer.field("uptime", report.uptime)
+        writer.object("requests") { object in
+            for (type, count) in report.requests.sorted(by: { $0.key < $1.key }) { object.field(type, count) }
+        }
+        writer.object("routes") { object in
+            for route in Route.allCases { object.field(route.rawValue, report.routes[route.rawValue] ?? 0) }
+        }
+        writer.object("errors") { object in
+            for (code, count) in report.errors.sorted(by: { $0.key < $1.key }) { object.field(code, count) }
+        }
+        writer.field("open_calls", report.openCalls)
+        writer.object("policy") { object in
+            object.field("name", report.policyName)
+            object.field("hash", report.policyHash)
+            object.field("path", report.policyPath)
+        }
+        writer.object("store") { object in
+            object.field("path", report.storePath)
+            object.field("bytes", report.storeBytes)
+            object.field("callers", report.trackedCallers)
+            object.field("incidents", report.incidents)
+        }
+    }
+
+    static func writePolicy(_ loaded: LoadedPolicy, to writer: inout JSONWriter) {
+        writer.field("name", loaded.policy.name)
+        writer.field("hash", loaded.hash)
+        writer.field("path", loaded.path)
+    }
+}

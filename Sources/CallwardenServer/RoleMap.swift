@@ -1,0 +1,60 @@
+import CallwardenProtocol
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Maps a peer's credentials to its role, as the daemon's configuration says.
+///
+/// By default root and the daemon's own user are admins; members of `callwarden-admin` are
+/// admins; members of `callwarden-telephony` may send call events; anyone else who can reach the
+/// socket may ask `status` only. See docs/security.md.
+public struct RoleMap: Sendable {
+    public var adminUIDs: Set<UInt32>
+    public var adminGroups: Set<UInt32>
+    public var telephonyGroups: Set<UInt32>
+    /// The role of a peer none of the above matches.
+    public var otherRole: Role
+
+    public init(adminUIDs: Set<UInt32>, adminGroups: Set<UInt32>, telephonyGroups: Set<UInt32>, otherRole: Role = .none) {
+        self.adminUIDs = adminUIDs
+        self.adminGroups = adminGroups
+        self.telephonyGroups = telephonyGroups
+        self.otherRole = otherRole
+    }
+
+    /// Root, the daemon's own user, and the named groups where they exist on this system.
+    public static func standard(adminGroup: String = "callwarden-admin", telephonyGroup: String = "callwarden-telephony") -> RoleMap {
+        RoleMap(
+            adminUIDs: [0, getuid()],
+            adminGroups: Set([groupID(named: adminGroup)].compactMap { $0 }),
+            telephonyGroups: Set([groupID(named: telephonyGroup)].compactMap { $0 }))
+    }
+
+    /// The peer's role, from its uid and every group it belongs to (primary and supplementary).
+    public func role(of peer: PeerCredentials?) -> Role {
+        guard let peer else { return otherRole }
+        if adminUIDs.contains(peer.uid) { return .admin }
+        let groups = Self.groups(of: peer)
+        if !groups.isDisjoint(with: adminGroups) { return .admin }
+        if !groups.isDisjoint(with: telephonyGroups) { return .telephony }
+        return otherRole
+    }
+
+    /// The peer's primary group and the supplementary groups its user has in the group database.
+    static func groups(of peer: PeerCredentials) -> Set<UInt32> {
+        var result: Set<UInt32> = [peer.gid]
+        guard let passwd = getpwuid(peer.uid), let name = passwd.pointee.pw_name else { return result }
+        var count: Int32 = 64
+        var list = [gid_t](repeating: 0, count: Int(count))
+        if getgrouplist(name, peer.gid, &list, &count) == -1 {
+            list = [gid_t](repeating: 0, count: Int(count))
+            _ = getgrouplist(name, peer.gid, &list, &count)
+        }
+        result.formUnion(list.prefix(Int(max(0, count))))
+        return result
+    }
+
+    public static func groupID(named name: String) -> UInt32? {
+        getgrnam(name).map { $0.pointee.gr_gid }
+    }
+}

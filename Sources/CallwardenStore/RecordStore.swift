@@ -1,0 +1,124 @@
+import Foundation
+import GRDB
+import Logging
+
+/// The durable record of callwarden: every incident, forgiveness and ladder step, append-only and
+/// hash-chained, in one SQLite file (`callwarden.sqlite` in the state directory, WAL mode,
+/// synchronous=FULL).
+///
+/// Writes go through `append`, which returns only once the entries are durably committed. Writes
+/// from many connections are gathered into one transaction per flush by `GroupCommitWriter`, so
+/// that durability costs one fsync per batch, not per event.
+public final class RecordStore: Sendable {
+    public static let fileName = "callwarden.sqlite"
+
+    public let path: String
+    let pool: DatabasePool
+    let writer: GroupCommitWriter
+
+    /// Opens (or creates) the record in `directory`, migrating it to the current schema.
+    /// Refuses a damaged file rather than writing to it.
+    public init(directory: String, logger: Logger) throws {
+        try Self.makeDirectory(directory)
+        path = (directory as NSString).appendingPathComponent(Self.fileName)
+        var configuration = Configuration()
+        configuration.label = "callwarden.record"
+        configuration.busyMode = .timeout(5)
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw StoreError.cannotOpen(path: path, reason: "\(error)")
+        }
+        try Self.checkIntegrity(pool, path: path)
+        do {
+            try Schema.migrator.migrate(pool)
+        } catch {
+            throw StoreError.cannotOpen(path: path, reason: "cannot update its schema: \(error)")
+        }
+        // DatabasePool sets synchronous=NORMAL after opening; an acknowledged record needs FULL,
+        // or a power cut could lose the last commits. Set it on the writer and read it back.
+        let synchronous = try pool.writeWithoutTransaction { db -> Int in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            return try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
+        }
+        guard synchronous == 2 else { throw StoreError.notDurable(path: path, synchronous: synchronous) }
+        let head = try pool.read { db in try ChainHead.fetch(db) }
+        writer = GroupCommitWriter(pool: pool, head: head, logger: logger)
+    }
+
+    /// Queues `entries` to be recorded in one transaction, in order; the ticket tells their ids at
+    /// once and their durability once committed. Never waits: the order of calls is the order in
+    /// the record.
+    public func enqueue(_ entries: [NewEntry]) -> CommitTicket {
+        writer.enqueue(entries)
+    }
+
+    /// Records `entries` and returns them as stored once the commit is durable. Throws if the
+    /// record cannot be written: nothing was recorded then.
+    public func append(_ entries: [NewEntry]) async throws -> [StoredEntry] {
+        try await writer.enqueue(entries).wait()
+    }
+
+    /// Returns once everything queued so far is committed (or failed).
+    public func barrier() async {
+        _ = try? await writer.enqueue([]).wait()
+    }
+
+    /// Called after a failed commit (see `GroupCommitWriter.onFailure`).
+    public func onCommitFailure(_ observer: @escaping @Sendable () -> Void) {
+        writer.onFailure(observer)
+    }
+
+    public func append(_ entry: NewEntry) async throws -> StoredEntry {
+        try await append([entry])[0]
+    }
+
+    /// Runs the writer until graceful shutdown; pending writes are committed before it returns.
+    public func runWriter() async {
+        await writer.run()
+    }
+
+    public func stopWriter() {
+        writer.stop()
+    }
+
+    private static func makeDirectory(_ directory: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue { return }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+        } catch {
+            throw StoreError.cannotCreateDirectory(directory, errno: Int32((error as NSError).code))
+        }
+    }
+
+    private static func checkIntegrity(_ pool: DatabasePool, path: String) throws {
+        let result: String
+        do {
+            result = try pool.read { db in try String.fetchOne(db, sql: "PRAGMA quick_check") ?? "no answer" }
+        } catch {
+            throw StoreError.corrupt(path: path, detail: "\(error)")
+        }
+        guard result == "ok" else { throw StoreError.corrupt(path: path, detail: result) }
+    }
+}
+
+/// The last link of the hash chain, kept in the record so that removing the newest entries is
+/// detected too.
+struct ChainHead: Sendable {
+    var lastID: Int64
+    var lastHash: String
+
+    static func fetch(_ db: Database) throws -> ChainHead {
+        if let row = try Row.fetchOne(db, sql: "SELECT last_id, last_hash FROM chain_head WHERE single = 1") {
+            return ChainHead(lastID: row["last_id"], lastHash: row["last_hash"])
+        }
+        return ChainHead(lastID: 0, lastHash: EntryDigest.genesis)
+    }
+
+    func save(_ db: Database) throws {
+        try db.execute(
+            sql: "INSERT INTO chain_head (single, last_id, last_hash) VALUES (1, ?, ?) ON CONFLICT(single) DO UPDATE SET last_id = excluded.last_id, last_hash = excluded.last_hash",
+            arguments: [lastID, lastHash])
+    }
+}

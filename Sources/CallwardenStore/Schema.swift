@@ -1,0 +1,39 @@
+import GRDB
+
+/// The record's schema, as append-only named migrations: never edit a shipped one, add the next.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: the record") { db in
+            // One table for every kind of entry keeps one hash chain in one order (`id`).
+            // AUTOINCREMENT: an id is never reused, even after a purge of the newest rows.
+            try db.execute(sql: """
+                CREATE TABLE entries (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    recorded_at_us INTEGER NOT NULL,
+                    type TEXT NOT NULL CHECK (type IN (\(EntryType.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")))),
+                    at_us INTEGER NOT NULL,
+                    caller TEXT,
+                    call TEXT,
+                    kind TEXT CHECK (type <> 'incident' OR kind IS NOT NULL),
+                    agent TEXT,
+                    supervisor TEXT,
+                    note TEXT,
+                    ref INTEGER,
+                    rule TEXT,
+                    by TEXT,
+                    outcome TEXT,
+                    hash TEXT NOT NULL CHECK (length(hash) = 64)
+                );
+                CREATE INDEX entries_by_caller ON entries(caller, id);
+                CREATE INDEX entries_by_call ON entries(call, id);
+                CREATE TABLE chain_head (
+                    single INTEGER PRIMARY KEY CHECK (single = 1),
+                    last_id INTEGER NOT NULL,
+                    last_hash TEXT NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import CallwardenCore
+import CallwardenEngine
+import CallwardenServer
+import CallwardenStore
+import Foundation
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// callwardend: the callwarden daemon. Options and wiring only; every decision lives in the
+/// modules it assembles.
+@main
+struct Callwardend: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "callwardend",
+        abstract: "Protects contact-centre staff from abusive callers.",
+        discussion: """
+            Serves callwarden's event protocol (v1) on a Unix socket: routes each new call by the \
+            caller's record and the operator's policy, records abuse durably, and says when an agent \
+            may end an abusive call. Runs in the foreground; SIGHUP reloads the policy, SIGTERM stops \
+            after answering every line already received.
+            """)
+
+    @Option(help: "The Unix socket to serve (ignored when the service manager passes one).")
+    var socket = "/run/callwarden/callwarden.sock"
+
+    @Option(help: "The policy file.")
+    var policy = "/etc/callwarden/policy.yaml"
+
+    @Option(name: .customLong("state-dir"), help: "Where the record (callwarden.sqlite) is kept.")
+    var stateDirectory = "/var/lib/callwarden"
+
+    @Option(name: .customLong("socket-mode"), help: "Permissions of the socket file it binds, in octal.")
+    var socketMode = "660"
+
+    @Option(name: .customLong("check-policy"), help: ArgumentHelp("Check a policy file and exit: 0 if valid, 1 with file:line errors.", valueName: "file"))
+    var checkPolicy: String?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: Logger.Level = .info
+
+    func validate() throws {
+        guard UInt16(socketMode, radix: 8) != nil else { throw ValidationError("--socket-mode must be octal, like 660") }
+    }
+
+    func run() async throws {
+        if let checkPolicy {
+            throw ExitCode(PolicyCheck.run(path: checkPolicy))
+        }
+        let logger = DaemonLogging.bootstrap(level: logLevel)
+        do {
+            try await Daemon(options: self, logger: logger).run()
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            logger.critical("callwardend cannot start: \(error)")
+            throw ExitCode(DaemonExit.code(for: error))
+        }
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
