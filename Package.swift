@@ -143,8 +143,8 @@ let package = Package(
         // MARK: Tests, fast to real
         .testTarget(name: "CallwardenCoreTests", dependencies: ["CallwardenCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CallwardenProtocolTests", dependencies: ["CallwardenProtocol", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio")]),
-        .testTarget(name: "CallwardenStoreTests", dependencies: ["CallwardenStore", "CallwardenCore"]),
-        .testTarget(name: "CallwardenSystemdTests", dependencies: ["CallwardenSystemd", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "CallwardenStoreTests", dependencies: ["CallwardenStore", "CallwardenCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "CallwardenSystemdTests", dependencies: ["CallwardenSystemd", .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         .testTarget(name: "CallwardenEndToEndTests", dependencies: ["CallwardenProtocol", "CallwardenCore"]),
     ]
 )

@@ -1,6 +1,7 @@
 import CallwardenProtocol
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// One client connection: reads lines in order, answers each in the same order.
 ///
@@ -30,7 +31,9 @@ struct Connection {
                         }
                     }
                     defer { sink.finish() }
-                    for try await unit in inbound {
+                    // On shutdown, stop reading: lines already read are answered (their commits
+                    // land first, the record's writer stops last), then the connection closes.
+                    for try await unit in inbound.cancelOnGracefulShutdown() {
                         await window.acquire()
                         switch unit {
                         case .tooLong:

@@ -41,14 +41,20 @@ public final class EventServer: Service {
         logger.info("Listening on \(describe(configuration.target))")
         await onRunning()
         try await listener.executeThenClose { inbound in
-            // A discarding group: a plain task group would keep every finished connection's
-            // result until the server stops, a leak over months of uptime.
-            try await withThrowingDiscardingTaskGroup { tasks in
-                for try await (channel, peer) in inbound.cancelOnGracefulShutdown() {
-                    let connection = Connection(
-                        channel: channel, peer: peer, role: configuration.roles.role(of: peer), handler: handler, logger: logger)
-                    tasks.addTask { await connection.run() }
+            try await withGracefulShutdownHandler {
+                // A discarding group: a plain task group would keep every finished connection's
+                // result until the server stops, a leak over months of uptime.
+                try await withThrowingDiscardingTaskGroup { tasks in
+                    for try await (channel, peer) in inbound {
+                        let connection = Connection(
+                            channel: channel, peer: peer, role: configuration.roles.role(of: peer), handler: handler, logger: logger)
+                        tasks.addTask { await connection.run() }
+                    }
                 }
+            } onGracefulShutdown: {
+                // Close the listener rather than abandon the accept loop: connections already
+                // accepted are still handed over (and each finishes its lines), none is dropped.
+                listener.channel.close(promise: nil)
             }
         }
         if case .path(let path, _) = configuration.target {

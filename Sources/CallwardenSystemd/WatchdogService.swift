@@ -48,16 +48,18 @@ public struct WatchdogService: Service {
     /// `sd_watchdog_enabled(3)` advises.
     public var period: Duration { interval / 2 }
 
-    public func run() async throws {
+    /// Runs until graceful shutdown or cancellation, then returns normally: stopping is not a
+    /// failure of this service.
+    public func run() async {
         // cancelWhenGracefulShutdown turns graceful shutdown into cancellation of the loop, which
         // then ends at its next sleep or probe. Pings are not needed while stopping: systemd stops
         // the watchdog once the unit leaves the running state.
-        try await cancelWhenGracefulShutdown {
-            try await self.pingWhileHealthy()
+        await cancelWhenGracefulShutdown {
+            await self.pingWhileHealthy()
         }
     }
 
-    private func pingWhileHealthy() async throws {
+    private func pingWhileHealthy() async {
         let clock = ContinuousClock()
         var tick = clock.now
         while !Task.isCancelled {
@@ -68,7 +70,8 @@ public struct WatchdogService: Service {
             if tick < clock.now {
                 tick = clock.now
             }
-            try await Task.sleep(until: tick, clock: clock)
+            // Throws only when cancelled, which the loop's condition then sees.
+            try? await Task.sleep(until: tick, clock: clock)
         }
     }
 

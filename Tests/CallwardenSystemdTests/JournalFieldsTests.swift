@@ -124,7 +124,7 @@ struct JournalFieldsTests {
     @Test func nonStringMetadata_isRenderedAsText() {
         let result = fields(metadata: ["count": .stringConvertible(3), "tags": ["a", "b"]])
         #expect(value("CALLWARDEN_COUNT", in: result) == "3")
-        #expect(value("CALLWARDEN_TAGS", in: result) == "[a, b]")
+        #expect(value("CALLWARDEN_TAGS", in: result) == #"["a", "b"]"#)
     }
 
     @Test func syslogIdentifier_overridesLabel_andKeepsTheLabel() {

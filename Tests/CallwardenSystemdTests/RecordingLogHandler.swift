@@ -32,3 +32,8 @@ private struct RecordingLogHandler: LogHandler {
         recorder.append(event.level, event.message.description)
     }
 }
+
+extension Logger {
+    /// Discards everything, so tests that do not look at logs print nothing.
+    static let silent = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+}

@@ -61,6 +61,11 @@ extension ProcessEnvironmentTests {
             #expect(settings.contains("User=callwarden"))
             #expect(settings.contains("RestrictAddressFamilies=AF_UNIX"))
             #expect(settings.contains("SystemCallErrorNumber=EPERM"))
+            // RuntimeDirectory= would chown /run/callwarden and the socket in it to the callwarden
+            // group on every start, locking callwarden-telephony out (found under systemd 252).
+            #expect(!settings.contains { $0.hasPrefix("RuntimeDirectory=") })
+            // ConfigurationDirectory= alone leaves /etc/callwarden writable to the service.
+            #expect(settings.contains("ReadOnlyPaths=/etc/callwarden"))
         }
 
         @Test func catalog_hasAnEntryForEveryMessageID() throws {

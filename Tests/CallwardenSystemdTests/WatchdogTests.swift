@@ -42,13 +42,13 @@ extension ProcessEnvironmentTests {
         private func pings(
             interval: Duration,
             for duration: Duration,
-            logger: Logger = Logger(label: "test"),
+            logger: Logger = .silent,
             probe: @escaping @Sendable () async -> Bool
         ) async throws -> [String] {
             let socket = try NotifySocket()
             let service = WatchdogService(interval: interval, logger: logger, probe: probe)
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { try? await service.run() }
+                group.addTask { await service.run() }
                 try? await Task.sleep(for: duration)
                 group.cancelAll()
             }
@@ -98,8 +98,8 @@ extension ProcessEnvironmentTests {
 
         @Test func gracefulShutdown_endsTheService() async throws {
             let socket = try NotifySocket()
-            let service = WatchdogService(interval: .milliseconds(200), logger: Logger(label: "test")) { true }
-            let group = ServiceGroup(services: [service], logger: Logger(label: "test"))
+            let service = WatchdogService(interval: .milliseconds(200), logger: .silent) { true }
+            let group = ServiceGroup(services: [service], logger: .silent)
             let clock = ContinuousClock()
             let elapsed = try await clock.measure {
                 try await withThrowingTaskGroup(of: Void.self) { tasks in
@@ -114,7 +114,7 @@ extension ProcessEnvironmentTests {
         }
 
         @Test func period_isHalfTheInterval() {
-            let service = WatchdogService(interval: .seconds(30), logger: Logger(label: "test")) { true }
+            let service = WatchdogService(interval: .seconds(30), logger: .silent) { true }
             #expect(service.period == .seconds(15))
         }
     }

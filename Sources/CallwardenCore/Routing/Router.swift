@@ -52,7 +52,7 @@ extension Policy {
             let score = standing(of: history, at: now, kinds: clause.kinds).score
             let ok = score >= clause.atLeast
             holds = holds && ok
-            if explain { notes.append("score \(score.rounded(places: 3)) \(ok ? ">=" : "<") \(clause.atLeast.policyText)\(Self.kindsNote(clause.kinds))") }
+            if explain { notes.append("score \(score.rounded(places: 3).policyText) \(ok ? ">=" : "<") \(clause.atLeast.policyText)\(Self.kindsNote(clause.kinds))") }
         }
         if let clause = condition.incidents {
             let count = history.incidents.reduce(0) { count, incident in

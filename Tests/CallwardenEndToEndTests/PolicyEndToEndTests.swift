@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("Policy files, end to end")
+struct PolicyEndToEndTests {
+    static var fixtures: URL {
+        Daemon.packageRoot.appendingPathComponent("Tests/CallwardenCoreTests/Fixtures/policies")
+    }
+
+    @Test("The shipped policy passes --check-policy")
+    func shippedPolicyChecks() throws {
+        let result = try runDaemonCommand(["--check-policy", Daemon.shippedPolicy])
+        #expect(result.status == 0)
+        #expect(result.output.contains("is valid"))
+    }
+
+    @Test("Broken policies fail --check-policy with file:line", arguments: [
+        ("syntax-error", 10), ("unknown-key", 12), ("unknown-kind-in-rule", 19), ("negative-half-life", 8),
+    ])
+    func brokenPolicies(name: String, line: Int) throws {
+        let path = Self.fixtures.appendingPathComponent("\(name).yaml").path
+        let result = try runDaemonCommand(["--check-policy", path])
+        #expect(result.status == 1)
+        #expect(result.output.contains("\(path):\(line):"), "\(result.output)")
+    }
+
+    @Test("The daemon refuses to start on a broken policy, with exit code 78 (EX_CONFIG)")
+    func refusesBrokenPolicyAtStart() throws {
+        let daemon = try Daemon(policy: Self.fixtures.appendingPathComponent("unknown-key.yaml").path)
+        let result = try runDaemonCommand(daemon.arguments)
+        #expect(result.status == 78)
+        #expect(result.output.contains("unknown-key.yaml:12"))
+    }
+
+    @Test("reload with a broken file keeps the old policy; a good one takes effect; SIGHUP reloads too")
+    func reload() throws {
+        let daemon = try Daemon()
+        let policy = daemon.directory.appendingPathComponent("policy.yaml")
+        let shipped = try String(contentsOfFile: Daemon.shippedPolicy, encoding: .utf8)
+        try shipped.write(to: policy, atomically: true, encoding: .utf8)
+        daemon.policyPath = policy.path
+        try daemon.start()
+        _ = try daemon.request(["type": "abuse", "caller": "+447700900123", "kind": "verbal"])
+
+        try (shipped + "\nbogus_section: 1\n").write(to: policy, atomically: true, encoding: .utf8)
+        let refused = try daemon.request(["type": "reload", "id": 1])
+        #expect(refused.ok == false)
+        let errors = (refused["error"] as? [String: Any])?["errors"] as? [String] ?? []
+        #expect(errors.contains { $0.contains("bogus_section") })
+        #expect(try daemon.request(["type": "call.offered", "call": "c", "caller": "+447700900123"]).string("queue") == "supervisor")
+
+        let renamed = shipped.replacingOccurrences(of: "    queue: supervisor\n    priority: 5", with: "    queue: abuse-desk\n    priority: 5")
+        #expect(renamed != shipped)
+        try renamed.write(to: policy, atomically: true, encoding: .utf8)
+        #expect(try daemon.request(["type": "reload"]).ok)
+        #expect(try daemon.request(["type": "call.offered", "call": "d", "caller": "+447700900123"]).string("queue") == "abuse-desk")
+
+        try shipped.write(to: policy, atomically: true, encoding: .utf8)
+        daemon.signal(SIGHUP)
+        var queue: String?
+        for _ in 0..<100 {
+            queue = try daemon.request(["type": "call.offered", "call": "e", "caller": "+447700900123"]).string("queue")
+            if queue == "supervisor" { break }
+            usleep(50_000)
+        }
+        #expect(queue == "supervisor")
+        #expect(daemon.process?.isRunning == true)
+    }
+}

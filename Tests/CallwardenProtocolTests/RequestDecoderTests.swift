@@ -1,0 +1,59 @@
+import CallwardenProtocol
+import Testing
+
+@Suite("Request decoding")
+struct RequestDecoderTests {
+    func decode(_ text: String) -> DecodedLine { RequestDecoder.decode(Array(text.utf8)) }
+
+    func code(_ text: String) -> ProtocolError.Code? {
+        if case .failure(let error) = decode(text).request { return error.code }
+        return nil
+    }
+
+    @Test("Requests decode to their types")
+    func valid() throws {
+        #expect(try decode(#"{"type":"call.offered","call":"c1","caller":"+447700900123","id":7}"#).request.get() == .callOffered(call: "c1", caller: "+447700900123", dialed: nil, at: nil))
+        #expect(try decode(#"{"type":"abuse","call":"c1","kind":"verbal","agent":"a7","note":"n","at":1800000000}"#).request.get() == .abuse(call: "c1", caller: nil, kind: "verbal", agent: "a7", note: "n", at: 1_800_000_000))
+        #expect(try decode(#"{"type":"abuse","caller":"x","kind":"verbal","at":"2027-01-15T08:00:00Z"}"#).request.get() == .abuse(call: nil, caller: "x", kind: "verbal", agent: nil, note: nil, at: 1_800_000_000))
+        #expect(try decode(#"{"type":"abuse","caller":"x","kind":"verbal","at":"2027-01-15T08:00:00.250+00:00"}"#).request.get() == .abuse(call: nil, caller: "x", kind: "verbal", agent: nil, note: nil, at: 1_800_000_000.25))
+        #expect(try decode(#"{"type":"supervisor","call":"c","verdict":"approve"}"#).request.get() == .supervisor(call: "c", verdict: .approve, supervisor: nil, at: nil))
+        #expect(try decode(#"{"type":"forgive","caller":"x","reason":"r","incident":3}"#).request.get() == .forgive(caller: "x", reason: "r", incident: 3))
+        #expect(try decode(#"{"type":"status"}"#).request.get() == .status)
+    }
+
+    @Test("The id is echoed exactly as sent")
+    func ids() {
+        #expect(decode(#"{"type":"status","id":7}"#).id == "7")
+        #expect(decode(#"{"type":"status","id":"req-7"}"#).id == #""req-7""#)
+        #expect(decode(#"{"type":"status","id":7.50}"#).id == "7.50")
+        #expect(decode(#"{"type":"nope","id":9}"#).id == "9")
+        #expect(decode(#"{"type":"status"}"#).id == nil)
+    }
+
+    @Test("Errors carry the spec's codes", arguments: [
+        (#"{"type":"call.offered","caller":"x"}"#, ProtocolError.Code.badRequest),
+        (#"{"type":"call.offered","call":5,"caller":"x"}"#, .badRequest),
+        (#"{"type":"call.offered","call":"c","caller":"x","colour":"red"}"#, .badRequest),
+        (#"{"type":"abuse","kind":"verbal"}"#, .badRequest),
+        (#"{"type":"supervisor","call":"c","verdict":"maybe"}"#, .badRequest),
+        (#"{"type":"abuse","caller":"x","kind":"verbal","at":"yesterday"}"#, .badRequest),
+        (#"{"type":"status","id":{"a":1}}"#, .badRequest),
+        (#"{"call":"c"}"#, .badRequest),
+        (#"{"type":7}"#, .badRequest),
+        (#"{"type":"teleport"}"#, .unknownType),
+        (#"[1,2]"#, .badRequest),
+        (#"{"type":"status""#, .badRequest),
+    ])
+    func errors(text: String, expected: ProtocolError.Code) {
+        #expect(code(text) == expected)
+    }
+
+    @Test("An unknown field is named, with the valid ones")
+    func unknownFieldMessage() throws {
+        guard case .failure(let error) = decode(#"{"type":"warning","call":"c","colour":"red"}"#).request else {
+            Issue.record("expected an error")
+            return
+        }
+        #expect(error.message == "unknown field 'colour' for warning; its fields: id, agent, at, call")
+    }
+}
