@@ -50,23 +50,26 @@ extension Engine {
             guard let category = policy.categories[report.kind] else {
                 throw .unknownKind(report.kind, valid: policy.kindNames)
             }
+            let call = report.call.flatMap { state.calls[$0] }
             let caller: Caller
             if let presented = report.caller {
                 caller = policy.numbering.normalise(presented)
-            } else if let call = report.call, let open = state.calls[call] {
-                caller = open.caller
+            } else if let call {
+                caller = call.caller
             } else {
                 throw .unknownCall(report.call ?? "")
             }
             let entry = NewEntry(type: .incident, at: now, caller: caller.key, call: report.call, kind: report.kind, agent: report.agent, note: report.note)
-            let ticket = store.enqueue([entry])
-            let id = ticket.ids.first ?? 0
-            state.incidentCount += 1
-            var standing = Standing.clean
-            if let key = caller.key {
-                state.histories[key, default: CallerHistory()].incidents.append(IncidentSummary(id: id, kind: report.kind, at: now))
-                standing = policy.standing(of: state.histories[key]!, at: now)
+            // Abuse in a call the daemon follows is a ladder step too.
+            var entries = [entry]
+            if var open = call {
+                open.ladder.recordAbuse(at: now, kind: report.kind)
+                entries = state.record(entry, in: &open)
             }
+            let ticket = store.enqueue(entries)
+            let id = ticket.ids.last ?? 0
+            state.apply(incident: id, entry: entry)
+            let standing = caller.key.flatMap { state.histories[$0] }.map { policy.standing(of: $0, at: now) } ?? .clean
             let outcome = AbuseOutcome(incident: id, caller: caller, standing: standing, hangupAuthorised: category.skipsLadder, alert: category.alert)
             return (outcome, ticket, category)
         }
@@ -134,6 +137,14 @@ extension Engine {
             metadata[LogEvent.metadataKey] = LogEvent.alert.metadataValue
             metadata["priority"] = "alert"
             logger.critical("ALERT: \(category.name) against staff; incident \(outcome.incident), caller \(outcome.caller.display)", metadata: metadata)
+            if let action = policy.policy.alert {
+                alerts.run(action, fields: [
+                    "CALLWARDEN_CALLER": outcome.caller.display, "CALLWARDEN_CALL": report.call ?? "",
+                    "CALLWARDEN_AGENT": report.agent ?? "", "CALLWARDEN_KIND": category.name,
+                    "CALLWARDEN_INCIDENT": String(outcome.incident), "CALLWARDEN_NOTE": report.note ?? "",
+                    "CALLWARDEN_AT": String(report.at ?? clock()),
+                ])
+            }
         }
     }
 }

@@ -17,7 +17,10 @@ extension Engine {
             let caller = policy.numbering.normalise(presented)
             let context = CallContext(caller: caller, dialed: dialed.map { policy.numbering.normalise($0).key ?? $0 })
             let decision = policy.route(context, history: state.history(of: caller), at: now)
-            state.calls[call] = OpenCalls.Call(caller: caller, offeredAt: now)
+            let evicted = state.calls.open(id: call, caller: caller, at: now)
+            if !evicted.isEmpty {
+                closeBySystem(evicted, at: now, note: "more than \(state.calls.capacity) calls open at once; the oldest was let go", state: &state)
+            }
             state.counters.routes[decision.route.rawValue, default: 0] += 1
             return RoutedCall(caller: caller, decision: decision)
         }
@@ -46,7 +49,10 @@ extension Engine {
                     id: incident.id, kind: incident.kind, at: incident.at, forgiven: incident.forgiven,
                     weightNow: incident.forgiven ? 0 : policy.decayedWeight(kind: incident.kind, at: incident.at, now: now))
             }
-            return Explanation(caller: caller, decision: decision, incidents: incidents, policyName: policy.name, policyHash: state.policy.hash)
+            return Explanation(
+                caller: caller, decision: decision, incidents: incidents, policyName: policy.name, policyHash: state.policy.hash,
+                ladder: policy.ladder, immediateKinds: policy.kindNames.filter { policy.categories[$0]!.skipsLadder },
+                alertKinds: policy.kindNames.filter { policy.categories[$0]!.alert })
         }
     }
 }
@@ -66,4 +72,10 @@ public struct Explanation: Sendable {
     public var incidents: [Incident]
     public var policyName: String
     public var policyHash: String
+    /// The ladder inside a call, as this policy sets it.
+    public var ladder: LadderRules
+    /// Kinds that authorise hang-up at once, without the ladder.
+    public var immediateKinds: [String]
+    /// Kinds that alert someone in authority.
+    public var alertKinds: [String]
 }

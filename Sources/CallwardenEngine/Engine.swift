@@ -17,15 +17,30 @@ public final class Engine: Sendable {
     let state: Mutex<EngineState>
     let startedAt: Double
 
-    /// Builds the engine and loads every caller's history from the record.
-    public init(store: RecordStore, policy: LoadedPolicy, logger: Logger, clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) throws {
+    let alerts: AlertRunner
+
+    /// Builds the engine and loads every caller's history, and the calls that were open, from the
+    /// record.
+    /// - Parameter maximumOpenCalls: calls followed at once; past it the oldest are let go.
+    public init(
+        store: RecordStore, policy: LoadedPolicy, logger: Logger, maximumOpenCalls: Int = 50_000,
+        clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+    ) throws {
         self.store = store
         self.logger = logger
         self.clock = clock
+        alerts = AlertRunner(logger: logger)
         startedAt = clock()
         let index = try HistoryIndex.load(from: store)
-        state = Mutex(EngineState(policy: policy, histories: index.histories, incidentCount: index.incidents))
+        var calls = OpenCalls(capacity: maximumOpenCalls)
+        for call in index.openCalls.sorted(by: { $0.offeredAt < $1.offeredAt }) {
+            calls[call.id] = call
+        }
+        state = Mutex(EngineState(policy: policy, histories: index.histories, incidentCount: index.incidents, calls: calls))
         store.onCommitFailure { [weak self] in self?.rebuildFromRecord() }
+        if !index.openCalls.isEmpty {
+            logger.notice("Resumed \(index.openCalls.count) call(s) that were open when callwardend last stopped")
+        }
     }
 
     /// The policy in force.
@@ -42,7 +57,8 @@ struct EngineState {
     var histories: [String: CallerHistory]
     var incidentCount: Int
     var counters = Counters()
-    var calls = OpenCalls()
+    var calls: OpenCalls
+    var detector = ShortCallDetector()
 
     func history(of caller: Caller) -> CallerHistory {
         caller.key.flatMap { histories[$0] } ?? CallerHistory()

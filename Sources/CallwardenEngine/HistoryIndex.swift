@@ -1,24 +1,32 @@
 import CallwardenCore
 import CallwardenStore
 
-/// The in-memory summary of every caller's history, built once at start from the record and then
-/// kept up to date by each write.
+/// What the engine keeps in memory, rebuilt once at start from the record: every caller's history
+/// summary, and the calls whose ladder had begun and that had not ended.
 struct HistoryIndex {
     var histories: [String: CallerHistory] = [:]
     var incidents = 0
+    private var calls: [String: OpenCalls.Call] = [:]
+
+    /// Calls with a `call_start` and no `call_end`, with their ladder as recorded.
+    var openCalls: [OpenCalls.Call] { Array(calls.values) }
 
     static func load(from store: RecordStore) throws -> HistoryIndex {
         var index = HistoryIndex()
-        try store.forEachEntry(ofTypes: [.incident, .forgiveness, .callEnd]) { stored in
+        try store.forEachEntry(ofTypes: [.incident, .forgiveness, .callEnd, .callStart, .warning, .verdict, .hangupRequest]) { stored in
             index.apply(stored)
         }
         return index
     }
 
-    /// Folds one recorded entry into the summary; entries that do not bear on standing are ignored.
+    /// Folds one recorded entry into the summary, in record order.
     mutating func apply(_ stored: StoredEntry) {
         let entry = stored.entry
-        guard let caller = entry.caller else { return }
+        applyToLadder(entry)
+        guard let caller = entry.caller else {
+            if entry.type == .incident { incidents += 1 }
+            return
+        }
         switch entry.type {
         case .incident:
             guard let kind = entry.kind else { return }
@@ -31,6 +39,28 @@ struct HistoryIndex {
             // A calm call counts in the caller's favour only once they have a history.
             guard entry.outcome == "resolved", histories[caller] != nil else { return }
             histories[caller]?.resolvedCalls.append(entry.at)
+        default:
+            return
+        }
+    }
+
+    private mutating func applyToLadder(_ entry: NewEntry) {
+        guard let id = entry.call else { return }
+        switch entry.type {
+        case .callStart:
+            var call = OpenCalls.Call(id: id, caller: entry.caller.map(Caller.known) ?? .anonymous, offeredAt: entry.at)
+            call.startRecorded = true
+            calls[id] = call
+        case .incident:
+            if let kind = entry.kind { calls[id]?.ladder.recordAbuse(at: entry.at, kind: kind) }
+        case .warning:
+            calls[id]?.ladder.recordWarning(at: entry.at)
+        case .verdict:
+            calls[id]?.ladder.recordVerdict(at: entry.at, entry.outcome == "approve" ? .approve : .deny)
+        case .hangupRequest where entry.outcome == HangupDecision.Answer.supervisorRequired.rawValue:
+            calls[id]?.ladder.recordSupervisorAsked(at: entry.at)
+        case .callEnd:
+            calls[id] = nil
         default:
             return
         }

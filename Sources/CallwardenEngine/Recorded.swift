@@ -7,10 +7,11 @@ import CallwardenStore
 /// the engine rebuilds its memory from the record and the client is told nothing was recorded.
 public struct Recorded<Value: Sendable>: Sendable {
     public let value: Value
-    let ticket: CommitTicket
+    /// Nil when nothing needed recording: the value is final at once.
+    let ticket: CommitTicket?
     let afterCommit: @Sendable () -> Void
 
-    init(value: Value, ticket: CommitTicket, afterCommit: @escaping @Sendable () -> Void = {}) {
+    init(value: Value, ticket: CommitTicket?, afterCommit: @escaping @Sendable () -> Void = {}) {
         self.value = value
         self.ticket = ticket
         self.afterCommit = afterCommit
@@ -18,10 +19,12 @@ public struct Recorded<Value: Sendable>: Sendable {
 
     /// The value, once the write is durably recorded.
     public func durable() async throws(EngineError) -> Value {
-        do {
-            _ = try await ticket.wait()
-        } catch {
-            throw .unavailable("the record cannot be written (\(error)); nothing was recorded, retry later")
+        if let ticket {
+            do {
+                _ = try await ticket.wait()
+            } catch {
+                throw .unavailable("the record cannot be written (\(error)); nothing was recorded, retry later")
+            }
         }
         afterCommit()
         return value

@@ -58,6 +58,24 @@ public struct RequestHandler: Sendable {
             return write(id: id, type: type) { () throws(EngineError) in
                 try engine.forgive(caller: caller, reason: reason, incident: incident, by: by, at: nil)
             } format: { Responses.write($1, to: &$0) }
+        case .warning(let call, let agent, let at):
+            return write(id: id, type: type) { () throws(EngineError) in
+                try engine.warning(call: call, agent: agent, at: at)
+            } format: { _, _ in }
+        case .supervisor(let call, let verdict, let supervisor, let at):
+            return write(id: id, type: type) { () throws(EngineError) in
+                try engine.verdict(call: call, approve: verdict == .approve, supervisor: supervisor, at: at)
+            } format: { _, _ in }
+        case .hangupRequest(let call, let agent, let at):
+            return write(id: id, type: type) { () throws(EngineError) in
+                try engine.hangupRequest(call: call, agent: agent, at: at)
+            } format: { Responses.write($1, to: &$0) }
+        case .callEnded(let call, let by, let outcome, let at):
+            return write(id: id, type: type) { () throws(EngineError) in
+                try engine.callEnded(call: call, by: by?.rawValue, outcome: outcome?.rawValue, at: at)
+            } format: { writer, detected in
+                if !detected.isEmpty { writer.array("detected", detected) { $0.field("incident", $1) } }
+            }
         default:
             let handler = self
             return .later { await handler.answerLater(request, id: id, type: type, peer: peer) }
@@ -73,9 +91,7 @@ public struct RequestHandler: Sendable {
             case .status:
                 let report = await engine.status()
                 return success(id: id, type: type) { Responses.write(report, to: &$0) }
-            case .warning, .supervisor, .hangupRequest, .callEnded:
-                return failure(ProtocolError(.unknownType, "\(type) is not served by this version"), id: id, type: type)
-            case .callOffered, .explain, .reload, .abuse, .forgive:
+            case .callOffered, .explain, .reload, .abuse, .forgive, .warning, .supervisor, .hangupRequest, .callEnded:
                 return failure(ProtocolError(.internalError, "internal error"), id: id, type: type)
             }
         } catch {

@@ -39,6 +39,12 @@ enum Responses {
         if outcome.alert { writer.field("alert", true) }
     }
 
+    static func write(_ decision: HangupDecision, to writer: inout JSONWriter) {
+        writer.field("hangup", decision.answer.rawValue)
+        writer.field("rule", decision.rule)
+        writer.field("reason", decision.reason)
+    }
+
     static func write(_ outcome: ForgiveOutcome, to writer: inout JSONWriter) {
         writer.field("caller", outcome.caller.display)
         writer.array("forgiven", outcome.forgiven) { $0.field("incident", $1) }
@@ -89,6 +95,16 @@ enum Responses {
             object.field("kind", incident.kind)
             object.field("forgiven", incident.forgiven)
             object.field("weight", incident.weightNow)
+        }
+        writer.object("ladder") { ladder in
+            let rules = explanation.ladder
+            ladder.field("vent", rules.vent)
+            ladder.field("warning_required", rules.warningRequired)
+            ladder.field("supervisor_required", rules.supervisorRequired)
+            ladder.field("supervisor_timeout", rules.supervisorTimeout)
+            ladder.field("max_call_length", rules.maxCallLength)
+            ladder.strings("immediate", explanation.immediateKinds)
+            ladder.strings("alert", explanation.alertKinds)
         }
         writer.field("policy", explanation.policyName)
         writer.field("policy_hash", explanation.policyHash)

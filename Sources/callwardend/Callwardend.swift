@@ -34,6 +34,9 @@ struct Callwardend: AsyncParsableCommand {
     @Option(name: .customLong("socket-mode"), help: "Permissions of the socket file it binds, in octal.")
     var socketMode = "660"
 
+    @Option(name: .customLong("max-open-calls"), help: "Calls followed at once; past it the oldest are let go (closed by system if their ladder had begun).")
+    var maximumOpenCalls = 50_000
+
     @Option(name: .customLong("check-policy"), help: ArgumentHelp("Check a policy file and exit: 0 if valid, 1 with file:line errors.", valueName: "file"))
     var checkPolicy: String?
 

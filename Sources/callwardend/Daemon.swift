@@ -24,7 +24,7 @@ struct Daemon {
             throw StartupError.PolicyInvalid(description: "the policy is invalid:\n\(error)")
         }
         let store = try RecordStore(directory: options.stateDirectory, logger: logger)
-        let engine = try Engine(store: store, policy: policy, logger: logger)
+        let engine = try Engine(store: store, policy: policy, logger: logger, maximumOpenCalls: options.maximumOpenCalls)
         logger.info("Policy \(policy.policy.name) (\(policy.hash)) loaded from \(policy.path); record \(store.path) open")
 
         let notifier = SystemdNotifier()
@@ -55,6 +55,7 @@ struct Daemon {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: RecordWriterService(store: store)),
             .init(service: reloads),
+            .init(service: OpenCallReaper(engine: engine)),
             .init(service: server),
         ]
         if let interval = Watchdog.interval() {

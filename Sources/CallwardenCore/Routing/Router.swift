@@ -78,7 +78,7 @@ extension Policy {
     }
 
     /// `365d`, `10m`: durations shown as an operator wrote them.
-    static func durationText(_ seconds: Double) -> String {
+    public static func durationText(_ seconds: Double) -> String {
         for unit in PolicyDuration.units.reversed() where seconds >= unit.seconds && seconds.truncatingRemainder(dividingBy: unit.seconds) == 0 {
             return "\((seconds / unit.seconds).policyText)\(unit.suffix)"
         }
