@@ -52,10 +52,10 @@ final class Daemon: @unchecked Sendable {
 
     /// Starts the daemon and waits until its socket answers.
     @discardableResult
-    func start(timeout: Double = 20) throws -> Self {
+    func start(timeout: Double = 20, extraArguments: [String] = []) throws -> Self {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.executable)
-        process.arguments = arguments
+        process.arguments = arguments + extraArguments
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "NOTIFY_SOCKET")
         environment.removeValue(forKey: "LISTEN_FDS")
@@ -98,6 +98,14 @@ final class Daemon: @unchecked Sendable {
 
     func signal(_ number: Int32) {
         if let process { kill(process.processIdentifier, number) }
+    }
+
+    /// The daemon's resident set size (VmRSS), in KiB.
+    func residentKiB() -> Int? {
+        guard let pid = process?.processIdentifier,
+              let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return nil }
+        return Int(line.split(separator: " ").dropFirst().first ?? "")
     }
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
