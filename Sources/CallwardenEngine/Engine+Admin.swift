@@ -45,6 +45,17 @@ public struct StatusReport: Sendable {
     public var storeBytes: Int
 }
 
+/// Told before and after each reload.
+public struct ReloadObserver: Sendable {
+    public var willReload: @Sendable () -> Void
+    public var didReload: @Sendable (ReloadOutcome) -> Void
+
+    public init(willReload: @escaping @Sendable () -> Void, didReload: @escaping @Sendable (ReloadOutcome) -> Void) {
+        self.willReload = willReload
+        self.didReload = didReload
+    }
+}
+
 /// What a reload did.
 public enum ReloadOutcome: Sendable {
     case reloaded(LoadedPolicy)
@@ -102,22 +113,55 @@ extension Engine {
     }
 
     /// Re-reads the policy file; an invalid file is refused and the policy in force keeps serving.
+    /// The reload observer (the daemon's service-manager notifications) hears of it either way.
     public func reload() -> ReloadOutcome {
+        let observer = reloadObserver.withLock { $0 }
+        observer?.willReload()
         let path = policy.path
+        let outcome: ReloadOutcome
         do {
             let loaded = try LoadedPolicy.load(path: path, now: clock())
-            state.withLock { $0.policy = loaded }
+            state.withLock {
+                $0.policy = loaded
+                $0.lastRejection = nil
+            }
             logger.notice("Policy \(loaded.policy.name) (\(loaded.hash)) loaded from \(path)", metadata: [
                 LogEvent.metadataKey: LogEvent.policyReloaded.metadataValue, "policy": .string(loaded.policy.name),
             ])
-            return .reloaded(loaded)
+            outcome = .reloaded(loaded)
         } catch {
             let kept = policy
+            let first = error.errors.first.map(\.description) ?? "invalid"
+            state.withLock { $0.lastRejection = first }
             logger.error("Policy at \(path) refused; \(kept.policy.name) (\(kept.hash)) keeps serving:\n\(error)", metadata: [
                 LogEvent.metadataKey: LogEvent.policyRejected.metadataValue, "policy": .string(kept.policy.name),
             ])
-            return .refused(error, kept: kept)
+            outcome = .refused(error, kept: kept)
         }
+        observer?.didReload(outcome)
+        return outcome
+    }
+
+    /// Hears of every reload, whether from SIGHUP or a `reload` request.
+    public func observeReloads(_ observer: ReloadObserver) {
+        reloadObserver.withLock { $0 = observer }
+    }
+
+    /// One sentence for `systemctl status`: traffic since start and the policy in force.
+    public func statusLine() -> String {
+        state.withLock { state in
+            let routed = state.counters.routes.values.reduce(0, +)
+            var line = "Serving; \(routed) calls routed, \(state.incidentCount) incidents on record, \(state.calls.count) calls open; policy \(state.policy.policy.name) (\(state.policy.hash))."
+            if let rejection = state.lastRejection { line += " Last reload refused (\(rejection)); previous policy kept." }
+            return line
+        }
+    }
+
+    /// Proves the engine still answers: its lock is free and the record's writer still commits.
+    /// For the service manager's watchdog.
+    public func healthCheck() async -> Bool {
+        await store.barrier()
+        return probe()
     }
 
     /// Counts a request by type, and its error code if it failed, for `status`.

@@ -12,14 +12,18 @@ public struct AbuseReport: Sendable {
     public var agent: String?
     public var note: String?
     public var at: Double?
+    /// Who sent it (`uid 1000`): kept in the record, so an incident an operator recorded by hand
+    /// says whose hand.
+    public var by: String?
 
-    public init(call: String?, caller: String?, kind: String, agent: String?, note: String?, at: Double?) {
+    public init(call: String?, caller: String?, kind: String, agent: String?, note: String?, at: Double?, by: String? = nil) {
         self.call = call
         self.caller = caller
         self.kind = kind
         self.agent = agent
         self.note = note
         self.at = at
+        self.by = by
     }
 }
 
@@ -59,7 +63,7 @@ extension Engine {
             } else {
                 throw .unknownCall(report.call ?? "")
             }
-            let entry = NewEntry(type: .incident, at: now, caller: caller.key, call: report.call, kind: report.kind, agent: report.agent, note: report.note)
+            let entry = NewEntry(type: .incident, at: now, caller: caller.key, call: report.call, kind: report.kind, agent: report.agent, note: report.note, by: report.by)
             // Abuse in a call the daemon follows is a ladder step too.
             var entries = [entry]
             if var open = call {

@@ -18,6 +18,7 @@ public final class Engine: Sendable {
     let startedAt: Double
 
     let alerts: AlertRunner
+    let reloadObserver = Mutex<ReloadObserver?>(nil)
 
     /// Builds the engine and loads every caller's history, and the calls that were open, from the
     /// record.
@@ -59,6 +60,8 @@ struct EngineState {
     var counters = Counters()
     var calls: OpenCalls
     var detector = ShortCallDetector()
+    /// The first error of the last refused reload, until a reload succeeds.
+    var lastRejection: String?
 
     func history(of caller: Caller) -> CallerHistory {
         caller.key.flatMap { histories[$0] } ?? CallerHistory()

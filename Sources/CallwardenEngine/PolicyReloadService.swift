@@ -6,19 +6,15 @@ import UnixSignals
 public struct PolicyReloadService: Service {
     let engine: Engine
     let signals: UnixSignalsSequence
-    let around: @Sendable (_ reload: () -> ReloadOutcome) async -> Void
 
-    /// - Parameter around: runs the reload, so the daemon can tell the service manager
-    ///   (RELOADING=1 before, READY=1 after).
-    public init(engine: Engine, signals: UnixSignalsSequence, around: @escaping @Sendable (_ reload: () -> ReloadOutcome) async -> Void = { _ = $0() }) {
+    public init(engine: Engine, signals: UnixSignalsSequence) {
         self.engine = engine
         self.signals = signals
-        self.around = around
     }
 
     public func run() async throws {
         for await _ in signals.cancelOnGracefulShutdown() {
-            await around { engine.reload() }
+            _ = engine.reload()
         }
     }
 }

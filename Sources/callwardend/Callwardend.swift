@@ -3,6 +3,7 @@ import CallwardenCore
 import CallwardenEngine
 import CallwardenServer
 import CallwardenStore
+import CallwardenSystemd
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -58,7 +59,9 @@ struct Callwardend: AsyncParsableCommand {
             throw error
         } catch {
             logger.critical("callwardend cannot start: \(error)")
-            throw ExitCode(DaemonExit.code(for: error))
+            let code = DaemonExit.code(for: error)
+            SystemdNotifier().fatal(errno: code == DaemonExit.configuration ? EINVAL : EIO, status: "Cannot start: \(error)")
+            throw ExitCode(code)
         }
     }
 }

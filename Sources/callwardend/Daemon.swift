@@ -34,39 +34,39 @@ struct Daemon {
         } else {
             target = .path(options.socket, mode: UInt16(options.socketMode, radix: 8)!)
         }
+        // Both SIGHUP and the `reload` request tell the service manager, as Type=notify-reload
+        // expects (systemd 252 ignores RELOADING=1 but later versions rely on it).
+        engine.observeReloads(ReloadObserver(
+            willReload: { notifier.reloading() },
+            didReload: { _ in
+                notifier.status(engine.statusLine())
+                notifier.ready()
+            }))
         let server = EventServer(
             configuration: .init(target: target, roles: .standard()),
             handler: RequestHandler(engine: engine, logger: logger),
             logger: logger,
             onRunning: {
-                notifier.status("Serving; policy \(policy.policy.name) (\(policy.hash)).")
+                notifier.status(engine.statusLine())
                 notifier.ready()
             })
-        let reloads = PolicyReloadService(engine: engine, signals: hangups) { reload in
-            notifier.reloading()
-            switch reload() {
-            case .reloaded(let loaded):
-                notifier.status("Serving; policy \(loaded.policy.name) (\(loaded.hash)).")
-            case .refused(_, let kept):
-                notifier.status("Policy rejected; \(kept.policy.name) (\(kept.hash)) keeps serving.")
-            }
-            notifier.ready()
-        }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: RecordWriterService(store: store)),
-            .init(service: reloads),
+            .init(service: PolicyReloadService(engine: engine, signals: hangups)),
             .init(service: OpenCallReaper(engine: engine)),
-            .init(service: server),
         ]
         if let interval = Watchdog.interval() {
+            // The probe is a round trip through the engine and the record's writer: a wedged
+            // daemon stops pinging and systemd restarts it, where a bare timer would keep it alive.
             services.append(.init(service: WatchdogService(interval: interval, notifier: notifier, logger: logger) {
-                await engine.status().storeBytes > 0
+                await engine.healthCheck()
             }))
         }
+        services.append(.init(service: server))
+        services.append(.init(service: ServiceManagerStatus(engine: engine, notifier: notifier)))
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
-        notifier.stopping()
         logger.info("callwardend stopped")
     }
 }

@@ -1,4 +1,5 @@
 import CallwardenStore
+import CallwardenSystemd
 import Foundation
 
 /// Exit codes that mean something to an admin and to systemd (as daemon(7) and sysexits.h).
@@ -11,6 +12,7 @@ enum DaemonExit {
         switch error {
         case is StartupError.PolicyInvalid: configuration
         case is StoreError: cannotCreate
+        case is ListenFDsError: configuration
         default: cannotCreate
         }
     }

@@ -53,6 +53,18 @@ final class Daemon: @unchecked Sendable {
     /// Starts the daemon and waits until its socket answers.
     @discardableResult
     func start(timeout: Double = 20, extraArguments: [String] = []) throws -> Self {
+        try launch(extraArguments: extraArguments)
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if process?.isRunning != true { throw DaemonFailed(log: self.log) }
+            if (try? LineClient(path: socketPath)) != nil { return self }
+            usleep(20_000)
+        }
+        throw DaemonFailed(log: "not answering after \(timeout)s\n" + self.log)
+    }
+
+    /// Starts the daemon without waiting for it.
+    func launch(extraArguments: [String] = [], environment extra: [String: String] = [:]) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.executable)
         process.arguments = arguments + extraArguments
@@ -61,6 +73,7 @@ final class Daemon: @unchecked Sendable {
         environment.removeValue(forKey: "LISTEN_FDS")
         environment.removeValue(forKey: "JOURNAL_STREAM")
         environment.merge(extraEnvironment) { $1 }
+        environment.merge(extra) { $1 }
         process.environment = environment
         FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
@@ -69,13 +82,6 @@ final class Daemon: @unchecked Sendable {
         process.standardOutput = log
         try process.run()
         self.process = process
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if !process.isRunning { throw DaemonFailed(log: self.log) }
-            if (try? LineClient(path: socketPath)) != nil { return self }
-            usleep(20_000)
-        }
-        throw DaemonFailed(log: "not answering after \(timeout)s\n" + self.log)
     }
 
     /// SIGTERM, then waits for a clean exit; returns the exit status.
@@ -83,6 +89,14 @@ final class Daemon: @unchecked Sendable {
     func stop() -> Int32 {
         guard let process else { return -1 }
         if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+        process.waitUntilExit()
+        self.process = nil
+        return process.terminationStatus
+    }
+
+    /// Waits for the daemon to exit by itself; returns its exit status.
+    func waitForExit() -> Int32 {
+        guard let process else { return -1 }
         process.waitUntilExit()
         self.process = nil
         return process.terminationStatus
