@@ -42,9 +42,19 @@ struct Daemon {
                 notifier.status(engine.statusLine())
                 notifier.ready()
             }))
+        let (roles, unknownGroups) = RoleMap.named(adminGroups: options.adminGroups, telephonyGroups: options.telephonyGroups)
+        for name in unknownGroups {
+            // A group named on the command line is meant to exist; the defaults may not (a
+            // development machine), where the message is only informative.
+            let named = name != RoleMap.defaultAdminGroup && name != RoleMap.defaultTelephonyGroup
+            logger.log(level: named ? .warning : .info, "Group \(name) does not exist: nobody gets a role through it (create it, then restart callwardend)")
+        }
+        // `tail` clients follow this feed; the daily purge publishes to it too.
+        let feed = EventFeed()
         let server = EventServer(
-            configuration: .init(target: target, roles: .standard()),
+            configuration: .init(target: target, roles: roles),
             handler: RequestHandler(engine: engine, logger: logger),
+            feed: feed,
             logger: logger,
             onRunning: {
                 notifier.status(engine.statusLine())
@@ -54,6 +64,7 @@ struct Daemon {
             .init(service: RecordWriterService(store: store)),
             .init(service: PolicyReloadService(engine: engine, signals: hangups)),
             .init(service: OpenCallReaper(engine: engine)),
+            .init(service: RetentionService(engine: engine) { feed.publish(FeedLine.purge($0)) }),
         ]
         if let interval = Watchdog.interval() {
             // The probe is a round trip through the engine and the record's writer: a wedged
@@ -64,8 +75,10 @@ struct Daemon {
         }
         services.append(.init(service: server))
         services.append(.init(service: ServiceManagerStatus(engine: engine, notifier: notifier)))
-        let group = ServiceGroup(
-            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        var configuration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // Below the unit's TimeoutStopSec=20s, so a stuck shutdown ends here, logged, not by SIGKILL.
+        configuration.maximumGracefulShutdownDuration = .seconds(15)
+        let group = ServiceGroup(configuration: configuration)
         try await group.run()
         logger.info("callwardend stopped")
     }
