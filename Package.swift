@@ -7,7 +7,8 @@
 //   callwardend ──► CallwardenServer ──► CallwardenEngine ──► CallwardenStore ──► CallwardenCore
 //        │                 └──────────► CallwardenProtocol ──────────────────────► CallwardenCore
 //        └──────► CallwardenSystemd ──► CSystemd (libsystemd)
-//   callwardenctl ──► CallwardenProtocol
+//   callwardenctl ──► CallwardenProtocol, CallwardenRecord
+//   CallwardenStore ──► CallwardenRecord (the record's format: hashes, chain verification)
 //
 // CallwardenCore is pure: caller numbers, the policy, standing, routing and the in-call ladder,
 // with no I/O. Everything that touches a disk, a socket or systemd lives further out.
@@ -44,10 +45,18 @@ let package = Package(
         ),
 
         // MARK: The durable record
+        // The record's format (canonical entry hash, chain verification, purge notes), apart from
+        // the store so that callwardenctl can verify an export offline without linking SQLite.
+        .target(
+            name: "CallwardenRecord",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "CallwardenStore",
             dependencies: [
                 "CallwardenCore",
+                "CallwardenRecord",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -61,6 +70,7 @@ let package = Package(
             dependencies: [
                 "CallwardenCore",
                 "CallwardenStore",
+                "CallwardenRecord",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -84,6 +94,7 @@ let package = Package(
             dependencies: [
                 "CallwardenProtocol",
                 "CallwardenEngine",
+                "CallwardenRecord",
                 "CLinuxShims",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -125,7 +136,9 @@ let package = Package(
             dependencies: [
                 "CallwardenCore",
                 "CallwardenProtocol",
+                "CallwardenRecord",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -135,6 +148,8 @@ let package = Package(
                 "CallwardenCore",
                 "CallwardenProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Benchmarks/callwarden-bench",
             swiftSettings: swiftSettings
@@ -143,7 +158,8 @@ let package = Package(
         // MARK: Tests, fast to real
         .testTarget(name: "CallwardenCoreTests", dependencies: ["CallwardenCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CallwardenProtocolTests", dependencies: ["CallwardenProtocol", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio")]),
-        .testTarget(name: "CallwardenStoreTests", dependencies: ["CallwardenStore", "CallwardenCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "CallwardenRecordTests", dependencies: ["CallwardenRecord"]),
+        .testTarget(name: "CallwardenStoreTests", dependencies: ["CallwardenStore", "CallwardenCore", "CallwardenRecord", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "CallwardenSystemdTests", dependencies: ["CallwardenSystemd", .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         .testTarget(name: "CallwardenEndToEndTests", dependencies: ["CallwardenProtocol", "CallwardenCore"]),
     ]

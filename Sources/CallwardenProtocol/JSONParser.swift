@@ -20,20 +20,27 @@ public struct JSONParser {
     }
 
     /// Parses exactly one JSON value (surrounding white space allowed).
+    ///
+    /// Bytes already contiguous in memory (a `ByteBuffer`'s view, an array, a native string) are
+    /// parsed where they are; only other sequences are copied first.
     public static func parse<Bytes: Sequence<UInt8>>(_ input: Bytes) throws(Failure) -> JSONValue {
-        let array = Array(input)
-        return try array.withUnsafeBufferPointer { buffer throws(Failure) -> JSONValue in
-            var parser = JSONParser(bytes: buffer)
-            parser.skipSpace()
-            let value = try parser.value(depth: 0)
-            parser.skipSpace()
-            guard parser.index == buffer.count else { throw parser.failure("unexpected text after the JSON value") }
-            return value
-        }
+        let parsed = input.withContiguousStorageIfAvailable { buffer in Result { () throws(Failure) in try parse(buffer: buffer) } }
+        if let parsed { return try parsed.get() }
+        return try Array(input).withUnsafeBufferPointer { buffer throws(Failure) -> JSONValue in try parse(buffer: buffer) }
+    }
+
+    private static func parse(buffer: UnsafeBufferPointer<UInt8>) throws(Failure) -> JSONValue {
+        var parser = JSONParser(bytes: buffer)
+        parser.skipSpace()
+        let value = try parser.value(depth: 0)
+        parser.skipSpace()
+        guard parser.index == buffer.count else { throw parser.failure("unexpected text after the JSON value") }
+        return value
     }
 
     public static func parse(_ text: String) throws(Failure) -> JSONValue {
-        try parse(text.utf8)
+        var text = text
+        return try text.withUTF8 { buffer in Result { () throws(Failure) in try parse(buffer: buffer) } }.get()
     }
 
     private func failure(_ message: String) -> Failure {
@@ -78,6 +85,8 @@ public struct JSONParser {
             index += 1
             return .object(members)
         }
+        // A request has a handful of fields: one allocation instead of growing 1, 2, 4, 8.
+        members.reserveCapacity(8)
         while true {
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a key in quotes") }
@@ -153,16 +162,18 @@ public struct JSONParser {
     private mutating func string() throws(Failure) -> String {
         index += 1
         let start = index
-        // Fast path: no escapes.
+        // Fast path: no escapes. ASCII text (nearly every field) needs no UTF-8 validation.
+        var ascii = true
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
                 index += 1
-                return try validated(slice)
+                return ascii ? String(decoding: slice, as: UTF8.self) : try validated(slice)
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw failure("control character inside a string") }
+            ascii = ascii && byte < 0x80
             index += 1
         }
         var scalars: [UInt8] = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))

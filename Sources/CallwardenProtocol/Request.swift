@@ -11,6 +11,14 @@ public enum Request: Sendable, Equatable {
     case explain(caller: String, dialed: String?)
     case forgive(caller: String, reason: String, incident: Int64?)
     case reload
+    /// Walk the record's hash chain.
+    case verify
+    /// One page of the record with its hashes; `after` is the previous page's `next`.
+    case export(caller: String?, since: Double?, after: Int64?, limit: Int?)
+    /// Turn the connection into a feed of decisions and incidents as they happen.
+    case tail
+    /// Apply the policy's retention now.
+    case purge
 
     public enum Verdict: String, Sendable, CaseIterable { case approve, deny }
     public enum EndedBy: String, Sendable, CaseIterable { case caller, agent, system }
@@ -19,8 +27,10 @@ public enum Request: Sendable, Equatable {
     /// The role a peer needs to send this request.
     public var role: Role {
         switch self {
-        case .callOffered, .abuse, .warning, .supervisor, .hangupRequest, .callEnded, .status: .telephony
-        case .history, .explain, .forgive, .reload: .admin
+        // Anyone who can reach the socket may ask whether the daemon is serving.
+        case .status: .none
+        case .callOffered, .abuse, .warning, .supervisor, .hangupRequest, .callEnded: .telephony
+        case .history, .explain, .forgive, .reload, .verify, .export, .tail, .purge: .admin
         }
     }
 }
@@ -52,6 +62,10 @@ public enum RequestType: String, Sendable, CaseIterable {
     case explain
     case forgive
     case reload
+    case verify
+    case export
+    case tail
+    case purge
 
     /// Fields beyond `type` and `id`.
     var fields: Set<String> {
@@ -62,7 +76,8 @@ public enum RequestType: String, Sendable, CaseIterable {
         case .supervisor: ["call", "verdict", "supervisor", "at"]
         case .hangupRequest: ["call", "agent", "at"]
         case .callEnded: ["call", "by", "outcome", "at"]
-        case .status, .reload: []
+        case .status, .reload, .verify, .tail, .purge: []
+        case .export: ["caller", "since", "after", "limit"]
         case .history: ["caller", "at"]
         case .explain: ["caller", "dialed", "at"]
         case .forgive: ["caller", "reason", "incident", "at"]

@@ -75,6 +75,16 @@ public enum RequestDecoder {
             return .explain(caller: try fields.caller("caller"), dialed: try fields.optional("dialed"))
         case .forgive:
             return .forgive(caller: try fields.required("caller"), reason: try fields.required("reason"), incident: try fields.incident())
+        case .verify:
+            return .verify
+        case .export:
+            return .export(
+                caller: try fields.optionalCaller("caller"), since: try fields.time("since"), after: try fields.whole("after", atLeast: 0),
+                limit: try fields.whole("limit", atLeast: 1).map { Int(clamping: $0) })
+        case .tail:
+            return .tail
+        case .purge:
+            return .purge
         }
     }
 }
@@ -130,12 +140,19 @@ private struct Fields {
         return id
     }
 
-    /// `at`: RFC 3339 text or seconds since 1970.
-    func time() throws(ProtocolError) -> Double? {
-        guard let value = object["at"], value != .null else { return nil }
+    /// `at` (or another time field): RFC 3339 text or seconds since 1970.
+    func time(_ name: String = "at") throws(ProtocolError) -> Double? {
+        guard let value = object[name], value != .null else { return nil }
         if let seconds = value.double, seconds.isFinite, seconds >= 0 { return seconds }
         if let text = value.string, let date = EventTime.parse(text) { return date }
-        throw ProtocolError(.badRequest, "'at' must be RFC 3339 (2026-11-23T16:05:00Z) or seconds since 1970")
+        throw ProtocolError(.badRequest, "'\(name)' must be RFC 3339 (2026-11-23T16:05:00Z) or seconds since 1970")
+    }
+
+    /// A whole number of at least `minimum` (an entry id, a page size).
+    func whole(_ name: String, atLeast minimum: Int64) throws(ProtocolError) -> Int64? {
+        guard let value = object[name], value != .null else { return nil }
+        guard let number = value.int64, number >= minimum else { throw ProtocolError(.badRequest, "'\(name)' must be a whole number of at least \(minimum)") }
+        return number
     }
 }
 

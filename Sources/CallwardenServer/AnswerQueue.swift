@@ -1,92 +1,49 @@
-import Synchronization
+import NIOCore
 
-/// A response that may not be ready yet: filled once by whoever computes it, awaited by the
-/// connection's writer, which writes answers strictly in request order.
-final class PendingAnswer: Sendable {
-    private enum State {
-        case waiting(CheckedContinuation<String, Never>?)
-        case ready(String)
+/// One connection's answers not yet written, in request order. Confined to the connection's event
+/// loop: no locks.
+///
+/// An answer known at once (a routing decision) is queued ready; one that waits for a durable
+/// write or a read of the record is queued as a numbered placeholder, filled when its result comes
+/// back. Answers leave from the front only, and only once ready, so a fast answer never overtakes
+/// a slow one queued before it.
+struct AnswerQueue {
+    private struct Slot {
+        var text: String?
+        /// Set on the answer to `tail`: once it is written, the connection carries this feed.
+        var subscription: FeedSubscription?
     }
 
-    private let state: Mutex<State>
+    private var slots = CircularBuffer<Slot>(initialCapacity: 16)
+    /// The number of the answer at the front (answers are numbered from 0 in request order).
+    private var front = 0
 
-    init() {
-        state = Mutex(.waiting(nil))
+    /// Answers queued and not yet written, ready or not.
+    var count: Int { slots.count }
+
+    var isEmpty: Bool { slots.isEmpty }
+
+    mutating func append(ready text: String, subscription: FeedSubscription? = nil) {
+        slots.append(Slot(text: text, subscription: subscription))
     }
 
-    init(ready text: String) {
-        state = Mutex(.ready(text))
+    /// Queues a placeholder; returns its number, for `fill`.
+    mutating func appendPending() -> Int {
+        slots.append(Slot(text: nil))
+        return front + slots.count - 1
     }
 
-    func fulfil(_ text: String) {
-        let waiter = state.withLock { state -> CheckedContinuation<String, Never>? in
-            guard case .waiting(let continuation) = state else { return nil }
-            state = .ready(text)
-            return continuation
-        }
-        waiter?.resume(returning: text)
+    mutating func fill(_ number: Int, with text: String) {
+        let index = number - front
+        guard index >= 0, index < slots.count, slots[slots.index(slots.startIndex, offsetBy: index)].text == nil else { return }
+        slots[slots.index(slots.startIndex, offsetBy: index)].text = text
     }
 
-    var value: String {
-        get async {
-            await withCheckedContinuation { continuation in
-                let ready = state.withLock { state -> String? in
-                    switch state {
-                    case .ready(let text): return text
-                    case .waiting: state = .waiting(continuation); return nil
-                    }
-                }
-                if let ready { continuation.resume(returning: ready) }
-            }
-        }
-    }
-}
-
-/// Bounds how many answers one connection may have outstanding, so a client that pipelines
-/// without reading cannot make the daemon buffer without limit: reading stops until the writer
-/// catches up.
-final class AnswerWindow: Sendable {
-    private struct State {
-        var available: Int
-        var waiter: CheckedContinuation<Void, Never>?
-    }
-
-    private let state: Mutex<State>
-
-    init(size: Int) {
-        state = Mutex(State(available: size))
-    }
-
-    func acquire() async {
-        let acquired = state.withLock { state -> Bool in
-            guard state.available > 0 else { return false }
-            state.available -= 1
-            return true
-        }
-        if acquired { return }
-        await withCheckedContinuation { continuation in
-            let resumeNow = state.withLock { state -> Bool in
-                if state.available > 0 {
-                    state.available -= 1
-                    return true
-                }
-                state.waiter = continuation
-                return false
-            }
-            if resumeNow { continuation.resume() }
-        }
-    }
-
-    func release() {
-        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            if let waiter = state.waiter {
-                // Hand the slot straight to the waiting reader.
-                state.waiter = nil
-                return waiter
-            }
-            state.available += 1
-            return nil
-        }
-        waiter?.resume()
+    /// The front answer if it is ready, removed from the queue.
+    mutating func popReady() -> (text: String, subscription: FeedSubscription?)? {
+        guard let first = slots.first, let text = first.text else { return nil }
+        slots.removeFirst()
+        front += 1
+        return (text, first.subscription)
     }
 }

@@ -23,14 +23,18 @@ public final class EventServer: Service {
 
     private let configuration: Configuration
     private let handler: RequestHandler
+    private let feed: EventFeed
     private let logger: Logger
     private let group: any EventLoopGroup
     private let onRunning: @Sendable () async -> Void
 
-    /// - Parameter onRunning: called once the socket is listening (where the daemon says READY).
-    public init(configuration: Configuration, handler: RequestHandler, logger: Logger, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, onRunning: @escaping @Sendable () async -> Void = {}) {
+    /// - Parameters:
+    ///   - feed: the live feed `tail` clients follow; the daemon publishes its own events to it too.
+    ///   - onRunning: called once the socket is listening (where the daemon says READY).
+    public init(configuration: Configuration, handler: RequestHandler, feed: EventFeed = EventFeed(), logger: Logger, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, onRunning: @escaping @Sendable () async -> Void = {}) {
         self.configuration = configuration
         self.handler = handler
+        self.feed = feed
         self.logger = logger
         self.group = group
         self.onRunning = onRunning
@@ -45,10 +49,20 @@ public final class EventServer: Service {
                 // A discarding group: a plain task group would keep every finished connection's
                 // result until the server stops, a leak over months of uptime.
                 try await withThrowingDiscardingTaskGroup { tasks in
-                    for try await (channel, peer) in inbound {
-                        let connection = Connection(
-                            channel: channel, peer: peer, role: configuration.roles.role(of: peer), handler: handler, logger: logger)
-                        tasks.addTask { await connection.run() }
+                    for try await accepted in inbound {
+                        // The role is looked up here, off the event loop (it may ask the group
+                        // database); the connection reads nothing until it has it.
+                        let role = configuration.roles.role(of: accepted.peer)
+                        tasks.addTask {
+                            await withGracefulShutdownHandler {
+                                accepted.control.start(role: role)
+                                // The connection serves itself on its event loop; it closes once
+                                // it has answered every line it took.
+                                try? await accepted.channel.closeFuture.get()
+                            } onGracefulShutdown: {
+                                accepted.control.shutDown()
+                            }
+                        }
                     }
                 }
             } onGracefulShutdown: {
@@ -63,19 +77,26 @@ public final class EventServer: Service {
         logger.info("Stopped listening")
     }
 
-    private func bind() async throws -> NIOAsyncChannel<(NIOAsyncChannel<InboundLine, ByteBuffer>, PeerCredentials?), Never> {
+    /// A connection as accepted: its channel, the peer, and the handler that serves it.
+    private struct Accepted: Sendable {
+        var channel: any Channel
+        var peer: PeerCredentials?
+        var control: ConnectionControl
+    }
+
+    private func bind() async throws -> NIOAsyncChannel<Accepted, Never> {
         let maximumLineLength = configuration.maximumLineLength
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             // Clients that half-close after sending (socat, nc -N) still get their answers.
             .childChannelOption(.allowRemoteHalfClosure, value: true)
-        let initializer: @Sendable (any Channel) -> EventLoopFuture<(NIOAsyncChannel<InboundLine, ByteBuffer>, PeerCredentials?)> = { channel in
+        let (handler, feed, logger) = (self.handler, self.feed, self.logger)
+        let initializer: @Sendable (any Channel) -> EventLoopFuture<Accepted> = { channel in
             PeerCredentials.of(channel).flatMapThrowing { peer in
+                let connection = ConnectionHandler(handler: handler, feed: feed, peer: peer, logger: logger)
                 try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLength: maximumLineLength)))
-                let wrapped = try NIOAsyncChannel<InboundLine, ByteBuffer>(
-                    wrappingChannelSynchronously: channel,
-                    configuration: .init(isOutboundHalfClosureEnabled: true))
-                return (wrapped, peer)
+                try channel.pipeline.syncOperations.addHandler(connection)
+                return Accepted(channel: channel, peer: peer, control: ConnectionControl(connection, eventLoop: channel.eventLoop))
             }
         }
         switch configuration.target {

@@ -20,6 +20,8 @@ public struct RequestHandler: Sendable {
     enum Answer {
         case now(String)
         case later(@Sendable () async -> String)
+        /// `tail`: this answer, then the live feed on the same connection.
+        case subscribe(String)
     }
 
     func answer(_ line: DecodedLine, role: Role, peer: PeerCredentials?) -> Answer {
@@ -51,7 +53,8 @@ public struct RequestHandler: Sendable {
         case .abuse(let call, let caller, let kind, let agent, let note, let at):
             // Queued and applied now, in request order; answered once durable.
             return write(id: id, type: type) { () throws(EngineError) in
-                try engine.recordAbuse(AbuseReport(call: call, caller: caller, kind: kind, agent: agent, note: note, at: at))
+                // `by` names the sender: an operator recording an incident by hand is on record.
+                try engine.recordAbuse(AbuseReport(call: call, caller: caller, kind: kind, agent: agent, note: note, at: at, by: peer.map { "uid \($0.uid)" }))
             } format: { Responses.write($1, to: &$0) }
         case .forgive(let caller, let reason, let incident):
             let by = peer.map { "uid \($0.uid)" } ?? "unknown"
@@ -76,6 +79,8 @@ public struct RequestHandler: Sendable {
             } format: { writer, detected in
                 if !detected.isEmpty { writer.array("detected", detected) { $0.field("incident", $1) } }
             }
+        case .tail:
+            return .subscribe(success(id: id, type: type) { $0.field("tail", true) })
         default:
             let handler = self
             return .later { await handler.answerLater(request, id: id, type: type, peer: peer) }
@@ -91,7 +96,16 @@ public struct RequestHandler: Sendable {
             case .status:
                 let report = await engine.status()
                 return success(id: id, type: type) { Responses.write(report, to: &$0) }
-            case .callOffered, .explain, .reload, .abuse, .forgive, .warning, .supervisor, .hangupRequest, .callEnded:
+            case .verify:
+                let report = try await engine.verifyRecord()
+                return success(id: id, type: type) { Responses.write(report, to: &$0) }
+            case .export(let caller, let since, let after, let limit):
+                let page = try await engine.exportRecord(caller: caller, since: since, after: after, limit: limit)
+                return success(id: id, type: type) { Responses.write(page, to: &$0) }
+            case .purge:
+                let outcome = try await engine.purge(by: peer.map { "uid \($0.uid)" } ?? "unknown")
+                return success(id: id, type: type) { Responses.write(outcome, to: &$0) }
+            case .callOffered, .explain, .reload, .abuse, .forgive, .warning, .supervisor, .hangupRequest, .callEnded, .tail:
                 return failure(ProtocolError(.internalError, "internal error"), id: id, type: type)
             }
         } catch {

@@ -62,6 +62,7 @@ enum Responses {
             object.field("agent", incident.agent)
             object.field("note", incident.note)
             if let rule = incident.rule { object.field("rule", rule) }
+            if let by = incident.recordedBy { object.field("by", by) }
             object.field("weight", incident.weightNow)
             object.field("forgiven", incident.forgiveness != nil)
             if let forgiveness = incident.forgiveness {

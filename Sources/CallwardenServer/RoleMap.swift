@@ -5,9 +5,10 @@ import Glibc
 
 /// Maps a peer's credentials to its role, as the daemon's configuration says.
 ///
-/// By default root and the daemon's own user are admins; members of `callwarden-admin` are
-/// admins; members of `callwarden-telephony` may send call events; anyone else who can reach the
-/// socket may ask `status` only. See docs/security.md.
+/// Root and the daemon's own user are always admins; members of the admin groups
+/// (`--admin-group`, default `callwarden-admin`) are admins; members of the telephony groups
+/// (`--telephony-group`, default `callwarden-telephony`) may send call events; anyone else who can
+/// reach the socket may ask `status` only. See docs/security.md.
 public struct RoleMap: Sendable {
     public var adminUIDs: Set<UInt32>
     public var adminGroups: Set<UInt32>
@@ -22,12 +23,23 @@ public struct RoleMap: Sendable {
         self.otherRole = otherRole
     }
 
-    /// Root, the daemon's own user, and the named groups where they exist on this system.
-    public static func standard(adminGroup: String = "callwarden-admin", telephonyGroup: String = "callwarden-telephony") -> RoleMap {
-        RoleMap(
-            adminUIDs: [0, getuid()],
-            adminGroups: Set([groupID(named: adminGroup)].compactMap { $0 }),
-            telephonyGroups: Set([groupID(named: telephonyGroup)].compactMap { $0 }))
+    public static let defaultAdminGroup = "callwarden-admin"
+    public static let defaultTelephonyGroup = "callwarden-telephony"
+
+    /// Root, the daemon's own user, and members of the named groups (names or numeric gids).
+    /// Groups are looked up once, at start; `unknownGroups` lists the names that do not exist, so
+    /// the daemon can say that nobody gets a role through them.
+    public static func named(adminGroups: [String], telephonyGroups: [String]) -> (roles: RoleMap, unknownGroups: [String]) {
+        var unknown: [String] = []
+        func resolve(_ names: [String]) -> Set<UInt32> {
+            Set(names.compactMap { name in
+                if let gid = groupID(named: name) ?? UInt32(name) { return gid }
+                unknown.append(name)
+                return nil
+            })
+        }
+        let roles = RoleMap(adminUIDs: [0, getuid()], adminGroups: resolve(adminGroups), telephonyGroups: resolve(telephonyGroups))
+        return (roles, unknown)
     }
 
     /// The peer's role, from its uid and every group it belongs to (primary and supplementary).

@@ -1,3 +1,4 @@
+import CallwardenRecord
 import Foundation
 import GRDB
 import Logging
@@ -16,6 +17,8 @@ final class GroupCommitWriter: Sendable {
     private struct Pending {
         var entries: [NewEntry]
         var ticket: CommitTicket
+        /// Deletions carried out just before `entries` (one purge entry), in the same transaction.
+        var purge: PurgeOrder? = nil
     }
 
     private struct State {
@@ -43,13 +46,13 @@ final class GroupCommitWriter: Sendable {
 
     /// Queues `entries` (possibly none: a barrier that completes once everything queued before
     /// it has committed). Never waits.
-    func enqueue(_ entries: [NewEntry]) -> CommitTicket {
+    func enqueue(_ entries: [NewEntry], purge: PurgeOrder? = nil) -> CommitTicket {
         let ticket = state.withLock { state -> CommitTicket? in
             guard !state.stopped else { return nil }
             let ids = (0..<Int64(entries.count)).map { state.nextID + $0 }
             state.nextID += Int64(entries.count)
             let ticket = CommitTicket(ids: ids)
-            state.pending.append(Pending(entries: entries, ticket: ticket))
+            state.pending.append(Pending(entries: entries, ticket: ticket, purge: purge))
             return ticket
         }
         guard let ticket else {
@@ -100,7 +103,7 @@ final class GroupCommitWriter: Sendable {
     }
 
     private func commit(_ batch: [Pending], after head: ChainHead) async {
-        let requests = batch.map { ($0.ticket.ids, $0.entries) }
+        let requests = batch.map { ($0.ticket.ids, $0.entries, $0.purge) }
         do {
             let (stored, newHead) = try await pool.write { db in
                 try Self.insert(requests, after: head, db: db)
@@ -118,7 +121,7 @@ final class GroupCommitWriter: Sendable {
         }
     }
 
-    private static func insert(_ requests: [([Int64], [NewEntry])], after head: ChainHead, db: Database) throws -> ([[StoredEntry]], ChainHead) {
+    private static func insert(_ requests: [([Int64], [NewEntry], PurgeOrder?)], after head: ChainHead, db: Database) throws -> ([[StoredEntry]], ChainHead) {
         var head = head
         let recordedAt = StoredEntry.seconds(StoredEntry.micros(Date().timeIntervalSince1970))
         let statement = try db.cachedStatement(sql: """
@@ -127,10 +130,17 @@ final class GroupCommitWriter: Sendable {
             """)
         var result: [[StoredEntry]] = []
         result.reserveCapacity(requests.count)
-        for (ids, entries) in requests {
+        for (ids, entries, purge) in requests {
             var stored: [StoredEntry] = []
             stored.reserveCapacity(entries.count)
+            // A purge's deletions happen here, in order, so that the purge entry's note describes
+            // exactly the rows gone when it is chained.
+            let purgeNote = try purge?.carryOut(db)
             for (id, var entry) in zip(ids, entries) {
+                if let purgeNote {
+                    entry.note = purgeNote.text
+                    entry.outcome = "\(purgeNote.purged.count) entries"
+                }
                 // Round to the microsecond the record keeps, so what is hashed is what is read back.
                 entry.at = StoredEntry.seconds(StoredEntry.micros(entry.at))
                 let hash = EntryDigest.hash(previous: head.lastHash, id: id, recordedAt: recordedAt, entry: entry)

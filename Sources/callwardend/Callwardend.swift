@@ -35,6 +35,15 @@ struct Callwardend: AsyncParsableCommand {
     @Option(name: .customLong("socket-mode"), help: "Permissions of the socket file it binds, in octal.")
     var socketMode = "660"
 
+    @Option(name: .customLong("admin-group"), help: ArgumentHelp(
+        "A group whose members have the admin role (repeatable; a name or a gid). Root and the daemon's own user always do.",
+        valueName: "group"))
+    var adminGroups: [String] = [RoleMap.defaultAdminGroup]
+
+    @Option(name: .customLong("telephony-group"), help: ArgumentHelp(
+        "A group whose members may send telephony events (repeatable; a name or a gid).", valueName: "group"))
+    var telephonyGroups: [String] = [RoleMap.defaultTelephonyGroup]
+
     @Option(name: .customLong("max-open-calls"), help: "Calls followed at once; past it the oldest are let go (closed by system if their ladder had begun).")
     var maximumOpenCalls = 50_000
 

@@ -1,0 +1,42 @@
+import CallwardenRecord
+import GRDB
+
+/// Incidents to delete under the retention rules, carried out inside the writer's transaction
+/// just before the purge entry that records it, so that the deletion and its record commit
+/// together or not at all.
+struct PurgeOrder: Sendable {
+    /// The incidents; their forgiveness entries go with them.
+    var incidents: [Int64]
+    /// Why, as the purge entry will say.
+    var reason: String
+
+    /// Deletes the incidents still present and their forgiveness entries, and describes what was
+    /// deleted for the purge entry's note: the ids, and each run's last hash, from which the next
+    /// surviving entry chains.
+    func carryOut(_ db: Database) throws -> PurgeNote {
+        guard !incidents.isEmpty else { return PurgeNote(reason: reason, purged: [], runs: []) }
+        let list = incidents.map(String.init).joined(separator: ",")
+        var hashes: [Int64: String] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT id, hash FROM entries
+            WHERE (type = 'incident' AND id IN (\(list))) OR (type = 'forgiveness' AND ref IN (\(list)))
+            ORDER BY id
+            """) {
+            hashes[row["id"]] = row["hash"]
+        }
+        let ids = hashes.keys.sorted()
+        let between = try db.makeStatement(sql: "SELECT EXISTS (SELECT 1 FROM entries WHERE id > ? AND id < ?)")
+        let purges = try RecordStore.purgeIndex(db)
+        let runs = try PurgeNote.runs(of: ids) { first, second in
+            try !(Bool.fetchOne(between, arguments: [first, second]) ?? false)
+        } hash: { id in
+            hashes[id] ?? ""
+        } previous: { id in
+            try RecordStore.previousHash(of: id, purges: purges, db)
+        }
+        if !ids.isEmpty {
+            try db.execute(sql: "DELETE FROM entries WHERE id IN (\(ids.map(String.init).joined(separator: ",")))")
+        }
+        return PurgeNote(reason: reason, purged: ids, runs: runs)
+    }
+}

@@ -1,0 +1,65 @@
+import CallwardenRecord
+import GRDB
+
+extension RecordStore {
+    /// Most entries one page holds.
+    public static let maximumExportPage = 1000
+    /// Pages stop growing near this many bytes of field text, so that an answer line stays near
+    /// the protocol's 64 KiB even when notes are long. A page always holds at least one entry.
+    static let exportPageBytes = 40 * 1024
+
+    /// Reads one page of the record for export, from one snapshot.
+    /// - Parameters:
+    ///   - caller: only this (normalised) caller's entries; the page is then not contiguous.
+    ///   - since: start at the first entry recorded at or after this time (seconds since 1970) and
+    ///     take every entry after it, so that the export is an unbroken stretch of the chain.
+    ///   - after: the previous page's `next`.
+    public func exportPage(caller: String?, since: Double?, after: Int64?, limit: Int) async throws -> ExportPage {
+        let limit = max(1, min(limit, Self.maximumExportPage))
+        return try await pool.read { db in
+            let purges = try Self.purgeIndex(db)
+            let head = try Self.headMark(db)
+            var conditions = ["id > ?"]
+            var arguments: [any DatabaseValueConvertible] = [after ?? 0]
+            if let caller {
+                conditions.append("caller = ?")
+                arguments.append(caller)
+            }
+            if let since {
+                conditions.append("id >= (SELECT coalesce(min(id), 9223372036854775807) FROM entries WHERE recorded_at_us >= ?)")
+                arguments.append(StoredEntry.micros(since))
+            }
+            arguments.append(limit + 1)
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT \(StoredEntry.columns) FROM entries WHERE \(conditions.joined(separator: " AND ")) ORDER BY id LIMIT ?",
+                arguments: StatementArguments(arguments))
+            var links: [ChainLink] = []
+            var bytes = 0
+            var more = rows.count > limit
+            for row in rows.prefix(limit) {
+                var link = ChainLink(row: row)
+                if caller == nil, let last = links.last {
+                    link.previousHash = purges.boundary(after: last.id, before: link.id) ?? last.hash
+                } else {
+                    link.previousHash = try Self.previousHash(of: link.id, purges: purges, db)
+                }
+                let size = link.fields.reduce(200) { $0 + ($1.value?.utf8.count ?? 0) }
+                if !links.isEmpty, bytes + size > Self.exportPageBytes {
+                    more = true
+                    break
+                }
+                bytes += size
+                links.append(link)
+            }
+            return ExportPage(entries: links, next: more ? links.last?.id : nil, head: head, contiguous: caller == nil)
+        }
+    }
+
+    /// The hash the entry at `id` chains from: the entry still present before it, or the end of
+    /// a purged run between them, or the genesis value.
+    static func previousHash(of id: Int64, purges: PurgeIndex, _ db: Database) throws -> String {
+        let row = try Row.fetchOne(db, sql: "SELECT id, hash FROM entries WHERE id < ? ORDER BY id DESC LIMIT 1", arguments: [id])
+        let survivor: Int64? = row?["id"]
+        return purges.boundary(after: survivor, before: id) ?? row?["hash"] ?? ChainDigest.genesis
+    }
+}

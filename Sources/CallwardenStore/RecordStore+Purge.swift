@@ -1,0 +1,65 @@
+import CallwardenCore
+import CallwardenRecord
+import GRDB
+import Synchronization
+
+extension RecordStore {
+    /// Most incidents one purge entry deletes, so that its note stays a readable size; a larger
+    /// backlog is purged in several entries.
+    public static let maximumPurge = 500
+
+    /// The incidents the policy's retention lets go at `now`, oldest first, at most `limit`:
+    /// incidents forgiven at least `retention.forgiven` ago, and incidents older than
+    /// `retention.faded` whose weight has decayed below `retention.fadedBelow` (forgiven or not).
+    public func purgeCandidates(policy: Policy, now: Double, limit: Int = RecordStore.maximumPurge) async throws -> [Int64] {
+        let retention = policy.retention
+        guard retention.forgiven != nil || retention.faded != nil else { return [] }
+        return try await pool.read { db in
+            var found = Set<Int64>()
+            if let forgiven = retention.forgiven {
+                let ids = try Int64.fetchAll(db, sql: """
+                    SELECT id FROM entries WHERE type = 'incident'
+                    AND id IN (SELECT ref FROM entries WHERE type = 'forgiveness' AND at_us <= ?)
+                    ORDER BY id LIMIT ?
+                    """, arguments: [StoredEntry.micros(now - forgiven), limit])
+                found.formUnion(ids)
+            }
+            if let faded = retention.faded {
+                let rows = try Row.fetchCursor(db, sql: "SELECT id, kind, at_us FROM entries WHERE type = 'incident' AND at_us <= ? ORDER BY id",
+                                               arguments: [StoredEntry.micros(now - faded)])
+                var taken = 0
+                while taken < limit, let row = try rows.next() {
+                    let kind: String = row["kind"] ?? ""
+                    // A kind the policy no longer has weighs nothing: it has faded.
+                    if policy.decayedWeight(kind: kind, at: StoredEntry.seconds(row["at_us"]), now: now) < retention.fadedBelow {
+                        found.insert(row["id"])
+                        taken += 1
+                    }
+                }
+            }
+            return Array(found.sorted().prefix(limit))
+        }
+    }
+
+    /// Queues a purge: in one transaction, the incidents (and their forgiveness entries) are
+    /// deleted and a `purge` entry records which, with the hashes that keep the chain verifiable.
+    /// `template` gives the purge entry's time, `by` and `rule`; its note and outcome are filled in.
+    public func enqueuePurge(incidents: [Int64], reason: String, template: NewEntry) -> CommitTicket {
+        writer.enqueue([template], purge: PurgeOrder(incidents: incidents.sorted(), reason: reason))
+    }
+}
+
+extension RecordStore {
+    /// Claims the right to purge; false while another purge runs.
+    public func beginPurge() -> Bool {
+        purging.withLock { running in
+            if running { return false }
+            running = true
+            return true
+        }
+    }
+
+    public func endPurge() {
+        purging.withLock { $0 = false }
+    }
+}

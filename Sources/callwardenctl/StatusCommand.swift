@@ -1,0 +1,45 @@
+import ArgumentParser
+import CallwardenProtocol
+import Foundation
+
+struct StatusCommand: ControlCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show whether callwarden is serving, with its policy, record and traffic since start.",
+        discussion: "Needs no role: anyone who can reach the socket may ask. Exits 69 if the daemon cannot be reached.")
+
+    @OptionGroup var options: ConnectionOptions
+
+    func execute() throws(ControlFailure) {
+        let answer = try options.request("status")
+        guard !options.json else { return }
+        let policy = answer["policy"]
+        let store = answer["store"]
+        Output.line("callwarden is serving on \(options.socketPath), up \(HumanTime.duration(answer["uptime"]?.double ?? 0)).")
+        Output.line("  policy  \(policy["name"].text) (\(policy["hash"].text)) from \(policy["path"].text)")
+        Output.line("  record  \(store["path"].text), \(Self.bytes(store["bytes"]?.double ?? 0))")
+        Output.line("          \(store["callers"].text) callers with a history, \(store["incidents"].text) incidents on record")
+        Output.line("  calls   \(answer["open_calls"].text) open")
+        Output.line("  routes  " + Self.pairs(answer["routes"]))
+        Output.line("  requests " + Self.pairs(answer["requests"]))
+        if let errors = answer["errors"]?.object, !errors.isEmpty {
+            Output.line("  errors  " + Self.pairs(answer["errors"]))
+        }
+    }
+
+    static func pairs(_ value: JSONValue?) -> String {
+        guard let object = value?.object, !object.isEmpty else { return "none yet" }
+        return object.keys.sorted().map { "\($0) \(object[$0].text)" }.joined(separator: ", ")
+    }
+
+    static func bytes(_ count: Double) -> String {
+        let units = ["bytes", "KiB", "MiB", "GiB"]
+        var value = count
+        var unit = 0
+        while value >= 1024, unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        return unit == 0 ? "\(Int(value)) bytes" : String(format: "%.1f", value) + " " + units[unit]
+    }
+}

@@ -1,0 +1,181 @@
+function __callwardenctl_should_offer_completions_for_flags_or_options -a expected_commands
+    set -l non_repeating_flags_or_options $argv[2..]
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __callwardenctl_parse_tokens
+    test "$commands" = "$expected_commands"; and return $non_repeating_flags_or_options_absent
+end
+
+function __callwardenctl_should_offer_completions_for_positional -a expected_commands positional_index_comparison expected_positional_index
+    set -l non_repeating_flags_or_options
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __callwardenctl_parse_tokens
+    test "$commands" = "$expected_commands" -a \( "$positional_index" "$positional_index_comparison" "$expected_positional_index" \)
+end
+
+function __callwardenctl_parse_tokens -S
+    set -l unparsed_tokens (__callwardenctl_tokens -pc)
+    switch $unparsed_tokens[1]
+    case 'callwardenctl'
+        __callwardenctl_parse_subcommand 0 'version' 'h/help'
+        switch $unparsed_tokens[1]
+        case 'status'
+            __callwardenctl_parse_subcommand 0 'socket=' 'json' 'timeout=' 'version' 'h/help'
+        case 'history'
+            __callwardenctl_parse_subcommand 1 'socket=' 'json' 'timeout=' 'version' 'h/help'
+        case 'explain'
+            __callwardenctl_parse_subcommand 1 'socket=' 'json' 'timeout=' 'dialed=' 'version' 'h/help'
+        case 'tail'
+            __callwardenctl_parse_subcommand 0 'socket=' 'json' 'timeout=' 'version' 'h/help'
+        case 'forgive'
+            __callwardenctl_parse_subcommand 1 'socket=' 'json' 'timeout=' 'reason=' 'incident=' 'version' 'h/help'
+        case 'record'
+            __callwardenctl_parse_subcommand 1 'socket=' 'json' 'timeout=' 'kind=' 'note=' 'agent=' 'call=' 'at=' 'version' 'h/help'
+        case 'reload'
+            __callwardenctl_parse_subcommand 0 'socket=' 'json' 'timeout=' 'version' 'h/help'
+        case 'check-policy'
+            __callwardenctl_parse_subcommand 1 'version' 'h/help'
+        case 'verify'
+            __callwardenctl_parse_subcommand 0 'socket=' 'json' 'timeout=' 'file=' 'version' 'h/help'
+        case 'export'
+            __callwardenctl_parse_subcommand 0 'socket=' 'json' 'timeout=' 'caller=' 'since=' 'format=' 'o/output=' 'version' 'h/help'
+        case 'purge'
+            __callwardenctl_parse_subcommand 0 'socket=' 'json' 'timeout=' 'version' 'h/help'
+        case 'help'
+            __callwardenctl_parse_subcommand -r 1 'version'
+        end
+    end
+end
+
+function __callwardenctl_tokens
+    if test (string split -m 1 -f 1 -- . "$FISH_VERSION") -gt 3
+        commandline --tokens-raw $argv
+    else
+        commandline -o $argv
+    end
+end
+
+function __callwardenctl_parse_subcommand -S -a positional_count
+    argparse -s r -- $argv
+    set -l option_specs $argv[2..]
+    set -l is_repeating_positional $_flag_r
+    set -el _flag_r
+    set -a commands $unparsed_tokens[1]
+    set positional_index 0
+    while true
+        set -e unparsed_tokens[1]
+        argparse -sn "$commands" $option_specs -- $unparsed_tokens 2> /dev/null
+        set unparsed_tokens $argv
+        set positional_index (math $positional_index + 1)
+        for non_repeating_flag_or_option in $non_repeating_flags_or_options
+            if set -ql "_flag_$(string replace -a - _ -- $non_repeating_flag_or_option)"
+                set non_repeating_flags_or_options_absent 1
+                break
+            end
+        end
+        test (count $unparsed_tokens) -eq 0 -o \( -z "$is_repeating_positional" -a "$positional_index" -gt "$positional_count" \) && break
+    end
+end
+
+function __callwardenctl_complete_directories
+    set -l token (commandline -t)
+    string match -- '*/' $token
+    set -l subdirs $token*/
+    printf %s\n $subdirs
+end
+
+function __callwardenctl_custom_completion
+    set -x SAP_SHELL fish
+    set -x SAP_SHELL_VERSION $FISH_VERSION
+    set -l tokens (__callwardenctl_tokens -p)
+    if test -z "$(__callwardenctl_tokens -t)"
+        set -l index (count (__callwardenctl_tokens -pc))
+        set tokens $tokens[..$index] \'\' $tokens[(math $index + 1)..]
+    end
+    command $tokens[1] $argv $tokens
+end
+
+complete -c 'callwardenctl' -f
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl" version' -l 'version' -d 'Show the version.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_positional "callwardenctl" -eq 1' -fa 'status' -d 'Show whether callwarden is serving, with its policy, record and traffic since start.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_positional "callwardenctl" -eq 1' -fa 'history' -d 'Show a caller\'s standing and every incident on record.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_positional "callwardenctl" -eq 1' -fa 'explain' -d 'Show where a call from this caller would go now, and why.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_positional "callwardenctl" -eq 1' -fa 'tail' -d 'Follow decisions and incidents live, one line each, until interrupted.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_positional "callwardenctl" -eq 1' -fa 'forgive' -d 'Forgive a caller\'s incidents (all unforgiven ones, or one), keeping the record and the reason.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_positional "callwardenctl" -eq 1' -fa 'record' -d 'Record an incident by hand (an abuse report that did not come from the switch).'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_positional "callwardenctl" -eq 1' -fa 'reload' -d 'Make callwarden re-read its policy file.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_positional "callwardenctl" -eq 1' -fa 'check-policy' -d 'Check a policy file without the daemon.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_positional "callwardenctl" -eq 1' -fa 'verify' -d 'Check that the record is exactly as recorded: no entry changed, removed or reordered.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_positional "callwardenctl" -eq 1' -fa 'export' -d 'Write the record, with its hashes, for a third party to keep or verify.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_positional "callwardenctl" -eq 1' -fa 'purge' -d 'Apply the policy\'s retention now instead of waiting for the daily run.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_positional "callwardenctl" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl status" socket' -l 'socket' -d 'The daemon\'s socket (default: $CALLWARDEN_SOCKET, else /run/callwarden/callwarden.sock).' -rfka ''
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl status" json' -l 'json' -d 'Print the daemon\'s answers as JSON lines, exactly as received, instead of text for people.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl status" timeout' -l 'timeout' -d 'Seconds to wait for an answer.' -rfka ''
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl status" version' -l 'version' -d 'Show the version.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl status" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl history" socket' -l 'socket' -d 'The daemon\'s socket (default: $CALLWARDEN_SOCKET, else /run/callwarden/callwarden.sock).' -rfka ''
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl history" json' -l 'json' -d 'Print the daemon\'s answers as JSON lines, exactly as received, instead of text for people.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl history" timeout' -l 'timeout' -d 'Seconds to wait for an answer.' -rfka ''
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl history" version' -l 'version' -d 'Show the version.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl history" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl explain" socket' -l 'socket' -d 'The daemon\'s socket (default: $CALLWARDEN_SOCKET, else /run/callwarden/callwarden.sock).' -rfka ''
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl explain" json' -l 'json' -d 'Print the daemon\'s answers as JSON lines, exactly as received, instead of text for people.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl explain" timeout' -l 'timeout' -d 'Seconds to wait for an answer.' -rfka ''
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl explain" dialed' -l 'dialed' -d 'The number dialled, for rules that look at it.' -rfka ''
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl explain" version' -l 'version' -d 'Show the version.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl explain" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl tail" socket' -l 'socket' -d 'The daemon\'s socket (default: $CALLWARDEN_SOCKET, else /run/callwarden/callwarden.sock).' -rfka ''
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl tail" json' -l 'json' -d 'Print the daemon\'s answers as JSON lines, exactly as received, instead of text for people.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl tail" timeout' -l 'timeout' -d 'Seconds to wait for an answer.' -rfka ''
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl tail" version' -l 'version' -d 'Show the version.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl tail" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl forgive" socket' -l 'socket' -d 'The daemon\'s socket (default: $CALLWARDEN_SOCKET, else /run/callwarden/callwarden.sock).' -rfka ''
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl forgive" json' -l 'json' -d 'Print the daemon\'s answers as JSON lines, exactly as received, instead of text for people.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl forgive" timeout' -l 'timeout' -d 'Seconds to wait for an answer.' -rfka ''
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl forgive" reason' -l 'reason' -d 'Why: kept in the record (required).' -rfka ''
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl forgive" incident' -l 'incident' -d 'Forgive only this incident (its id, from `history`).' -rfka ''
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl forgive" version' -l 'version' -d 'Show the version.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl forgive" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl record" socket' -l 'socket' -d 'The daemon\'s socket (default: $CALLWARDEN_SOCKET, else /run/callwarden/callwarden.sock).' -rfka ''
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl record" json' -l 'json' -d 'Print the daemon\'s answers as JSON lines, exactly as received, instead of text for people.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl record" timeout' -l 'timeout' -d 'Seconds to wait for an answer.' -rfka ''
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl record" kind' -l 'kind' -d 'The kind of abuse, one of the policy\'s categories.' -rfka ''
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl record" note' -l 'note' -d 'What happened, in a few words: kept in the record.' -rfka ''
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl record" agent' -l 'agent' -d 'The agent who was abused.' -rfka ''
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl record" call' -l 'call' -d 'The call it happened in, if known.' -rfka ''
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl record" at' -l 'at' -d 'When it happened: RFC 3339 or seconds since 1970 (default: now).' -rfka ''
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl record" version' -l 'version' -d 'Show the version.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl record" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl reload" socket' -l 'socket' -d 'The daemon\'s socket (default: $CALLWARDEN_SOCKET, else /run/callwarden/callwarden.sock).' -rfka ''
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl reload" json' -l 'json' -d 'Print the daemon\'s answers as JSON lines, exactly as received, instead of text for people.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl reload" timeout' -l 'timeout' -d 'Seconds to wait for an answer.' -rfka ''
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl reload" version' -l 'version' -d 'Show the version.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl reload" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl check-policy" version' -l 'version' -d 'Show the version.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl check-policy" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl verify" socket' -l 'socket' -d 'The daemon\'s socket (default: $CALLWARDEN_SOCKET, else /run/callwarden/callwarden.sock).' -rfka ''
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl verify" json' -l 'json' -d 'Print the daemon\'s answers as JSON lines, exactly as received, instead of text for people.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl verify" timeout' -l 'timeout' -d 'Seconds to wait for an answer.' -rfka ''
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl verify" file' -l 'file' -d 'Verify this export file offline instead of asking the daemon.' -rfka ''
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl verify" version' -l 'version' -d 'Show the version.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl verify" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl export" socket' -l 'socket' -d 'The daemon\'s socket (default: $CALLWARDEN_SOCKET, else /run/callwarden/callwarden.sock).' -rfka ''
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl export" json' -l 'json' -d 'Print the daemon\'s answers as JSON lines, exactly as received, instead of text for people.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl export" timeout' -l 'timeout' -d 'Seconds to wait for an answer.' -rfka ''
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl export" caller' -l 'caller' -d 'Only this caller\'s entries.' -rfka ''
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl export" since' -l 'since' -d 'From the first entry recorded at or after this time: RFC 3339, seconds since 1970, or an age such as 30d or 12h.' -rfka ''
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl export" format' -l 'format' -d 'json (verifiable) or csv (for spreadsheets).' -rfka 'json csv'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl export" o output' -s 'o' -l 'output' -d 'Write to this file instead of standard output.' -rfka ''
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl export" version' -l 'version' -d 'Show the version.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl export" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl purge" socket' -l 'socket' -d 'The daemon\'s socket (default: $CALLWARDEN_SOCKET, else /run/callwarden/callwarden.sock).' -rfka ''
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl purge" json' -l 'json' -d 'Print the daemon\'s answers as JSON lines, exactly as received, instead of text for people.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl purge" timeout' -l 'timeout' -d 'Seconds to wait for an answer.' -rfka ''
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl purge" version' -l 'version' -d 'Show the version.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl purge" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'callwardenctl' -n '__callwardenctl_should_offer_completions_for_flags_or_options "callwardenctl help" version' -l 'version' -d 'Show the version.'

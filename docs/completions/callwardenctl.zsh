@@ -1,0 +1,265 @@
+#compdef callwardenctl
+
+__callwardenctl_complete() {
+    local -ar non_empty_completions=("${@:#(|:*)}")
+    local -ar empty_completions=("${(M)@:#(|:*)}")
+    _describe -V '' non_empty_completions -- empty_completions -P $'\'\''
+}
+
+__callwardenctl_custom_complete() {
+    local -a completions
+    completions=("${(@f)"$("${command_name}" "${@}" "${command_line[@]}")"}")
+    if [[ "${#completions[@]}" -gt 1 ]]; then
+        __callwardenctl_complete "${completions[@]:0:-1}"
+    fi
+}
+
+__callwardenctl_cursor_index_in_current_word() {
+    if [[ -z "${QIPREFIX}${IPREFIX}${PREFIX}" ]]; then
+        printf 0
+    else
+        printf %s "${#${(z)LBUFFER}[-1]}"
+    fi
+}
+
+_callwardenctl() {
+    emulate -RL zsh -G
+    setopt extendedglob nullglob numericglobsort
+    unsetopt aliases banghist
+
+    local -xr SAP_SHELL=zsh
+    local -x SAP_SHELL_VERSION
+    SAP_SHELL_VERSION="$(builtin emulate zsh -c 'printf %s "${ZSH_VERSION}"')"
+    local -r SAP_SHELL_VERSION
+
+    local context state state_descr line
+    local -A opt_args
+
+    local -r command_name="${words[1]}"
+    local -ar command_line=("${words[@]}")
+    local -ir current_word_index="$((CURRENT - 1))"
+
+    local -i ret=1
+    local -ar arg_specs=(
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'status:Show whether callwarden is serving, with its policy, record and traffic since start.'
+            'history:Show a caller'\''s standing and every incident on record.'
+            'explain:Show where a call from this caller would go now, and why.'
+            'tail:Follow decisions and incidents live, one line each, until interrupted.'
+            'forgive:Forgive a caller'\''s incidents (all unforgiven ones, or one), keeping the record and the reason.'
+            'record:Record an incident by hand (an abuse report that did not come from the switch).'
+            'reload:Make callwarden re-read its policy file.'
+            'check-policy:Check a policy file without the daemon.'
+            'verify:Check that the record is exactly as recorded: no entry changed, removed or reordered.'
+            'export:Write the record, with its hashes, for a third party to keep or verify.'
+            'purge:Apply the policy'\''s retention now instead of waiting for the daily run.'
+            'help:Show subcommand help information.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        status|history|explain|tail|forgive|record|reload|check-policy|verify|export|purge|help)
+            "_callwardenctl_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_callwardenctl_status() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s socket (default\: $CALLWARDEN_SOCKET, else /run/callwarden/callwarden.sock).]:path:'
+        '--json[Print the daemon'\''s answers as JSON lines, exactly as received, instead of text for people.]'
+        '--timeout[Seconds to wait for an answer.]:seconds:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_callwardenctl_history() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s socket (default\: $CALLWARDEN_SOCKET, else /run/callwarden/callwarden.sock).]:path:'
+        '--json[Print the daemon'\''s answers as JSON lines, exactly as received, instead of text for people.]'
+        '--timeout[Seconds to wait for an answer.]:seconds:'
+        ':caller:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_callwardenctl_explain() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s socket (default\: $CALLWARDEN_SOCKET, else /run/callwarden/callwarden.sock).]:path:'
+        '--json[Print the daemon'\''s answers as JSON lines, exactly as received, instead of text for people.]'
+        '--timeout[Seconds to wait for an answer.]:seconds:'
+        ':caller:'
+        '--dialed[The number dialled, for rules that look at it.]:number:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_callwardenctl_tail() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s socket (default\: $CALLWARDEN_SOCKET, else /run/callwarden/callwarden.sock).]:path:'
+        '--json[Print the daemon'\''s answers as JSON lines, exactly as received, instead of text for people.]'
+        '--timeout[Seconds to wait for an answer.]:seconds:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_callwardenctl_forgive() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s socket (default\: $CALLWARDEN_SOCKET, else /run/callwarden/callwarden.sock).]:path:'
+        '--json[Print the daemon'\''s answers as JSON lines, exactly as received, instead of text for people.]'
+        '--timeout[Seconds to wait for an answer.]:seconds:'
+        ':caller:'
+        '--reason[Why\: kept in the record (required).]:text:'
+        '--incident[Forgive only this incident (its id, from `history`).]:id:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_callwardenctl_record() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s socket (default\: $CALLWARDEN_SOCKET, else /run/callwarden/callwarden.sock).]:path:'
+        '--json[Print the daemon'\''s answers as JSON lines, exactly as received, instead of text for people.]'
+        '--timeout[Seconds to wait for an answer.]:seconds:'
+        ':caller:'
+        '--kind[The kind of abuse, one of the policy'\''s categories.]:kind:'
+        '--note[What happened, in a few words\: kept in the record.]:text:'
+        '--agent[The agent who was abused.]:id:'
+        '--call[The call it happened in, if known.]:id:'
+        '--at[When it happened\: RFC 3339 or seconds since 1970 (default\: now).]:time:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_callwardenctl_reload() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s socket (default\: $CALLWARDEN_SOCKET, else /run/callwarden/callwarden.sock).]:path:'
+        '--json[Print the daemon'\''s answers as JSON lines, exactly as received, instead of text for people.]'
+        '--timeout[Seconds to wait for an answer.]:seconds:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_callwardenctl_check-policy() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':file:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_callwardenctl_verify() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s socket (default\: $CALLWARDEN_SOCKET, else /run/callwarden/callwarden.sock).]:path:'
+        '--json[Print the daemon'\''s answers as JSON lines, exactly as received, instead of text for people.]'
+        '--timeout[Seconds to wait for an answer.]:seconds:'
+        '--file[Verify this export file offline instead of asking the daemon.]:export:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_callwardenctl_export() {
+    local -i ret=1
+    local -ar ___format=('json' 'csv')
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s socket (default\: $CALLWARDEN_SOCKET, else /run/callwarden/callwarden.sock).]:path:'
+        '--json[Print the daemon'\''s answers as JSON lines, exactly as received, instead of text for people.]'
+        '--timeout[Seconds to wait for an answer.]:seconds:'
+        '--caller[Only this caller'\''s entries.]:caller:'
+        '--since[From the first entry recorded at or after this time\: RFC 3339, seconds since 1970, or an age such as 30d or 12h.]:time:'
+        '--format[json (verifiable) or csv (for spreadsheets).]:format:{__callwardenctl_complete "${___format[@]}"}'
+        '(-o --output)'{-o,--output}'[Write to this file instead of standard output.]:file:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_callwardenctl_purge() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s socket (default\: $CALLWARDEN_SOCKET, else /run/callwarden/callwarden.sock).]:path:'
+        '--json[Print the daemon'\''s answers as JSON lines, exactly as received, instead of text for people.]'
+        '--timeout[Seconds to wait for an answer.]:seconds:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_callwardenctl_help() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '*:subcommands:'
+        '--version[Show the version.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+if [[ "${funcstack[1]}" = _callwardenctl ]]; then
+    _callwardenctl "${@}"
+else
+    compdef _callwardenctl callwardenctl
+fi
