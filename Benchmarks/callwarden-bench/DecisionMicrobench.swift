@@ -46,7 +46,10 @@ enum DecisionMicrobench {
             bytes.appendCaller(population.nationalNumber(Int((roll >> 20) % UInt64(population.size))), Presentation.pick(roll >> 8))
             return String(decoding: bytes, as: UTF8.self)
         }
-        let withHistory: [String] = (0..<1024).map { k in "+44\(population.nationalNumber(population.indexWithHistory(k % max(1, callersWithHistory))))" }
+        // Spread over the whole index, so lookups miss the cache as they do in the daemon.
+        let withHistory: [String] = (0..<16384).map { i in
+            "+44\(population.nationalNumber(population.indexWithHistory((i &* 7919) % max(1, callersWithHistory))))"
+        }
         let e164 = presented.filter { $0.hasPrefix("+") }
         let national = presented.filter { $0.hasPrefix("0") }
         let sip = presented.filter { $0.hasPrefix("sip:") }
