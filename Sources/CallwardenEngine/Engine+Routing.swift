@@ -9,19 +9,26 @@ public struct RoutedCall: Sendable {
 }
 
 extension Engine {
+    /// The request name `status` counts decisions under.
+    static let callOffered = "call.offered"
+
     /// Decides where a new call goes, from memory only, and starts following the call.
     public func offerCall(call: String, caller presented: String, dialed: String?, at: Double?) -> RoutedCall {
         let now = time(at)
+        // Normalising the numbers is most of a decision's work and needs only the numbering plan:
+        // it is done outside the lock, which then covers only the lookup, the rules, opening the
+        // call and the counts, so connections on other threads rarely wait for each other.
+        let numbering = state.withLock { $0.policy.policy.numbering }
+        let caller = numbering.normalise(presented)
+        let context = CallContext(caller: caller, dialed: dialed.map { numbering.normalise($0).key ?? $0 })
         let routed = state.withLock { state -> RoutedCall in
-            let policy = state.policy.policy
-            let caller = policy.numbering.normalise(presented)
-            let context = CallContext(caller: caller, dialed: dialed.map { policy.numbering.normalise($0).key ?? $0 })
-            let decision = policy.route(context, history: state.history(of: caller), at: now)
+            let decision = state.policy.policy.route(context, history: state.history(of: caller), at: now)
             let evicted = state.calls.open(id: call, caller: caller, at: now)
             if !evicted.isEmpty {
                 closeBySystem(evicted, at: now, note: "more than \(state.calls.capacity) calls open at once; the oldest was let go", state: &state)
             }
             state.counters.routes[decision.route.rawValue, default: 0] += 1
+            state.counters.requests[Self.callOffered, default: 0] += 1
             return RoutedCall(caller: caller, decision: decision)
         }
         // Normal routes are the bulk of traffic and tell an admin nothing; the others are a

@@ -43,8 +43,9 @@ public struct RequestHandler: Sendable {
         let id = line.id
         switch request {
         case .callOffered(let call, let caller, let dialed, let at):
+            // The engine counts this request itself, under the lock it takes anyway.
             let routed = engine.offerCall(call: call, caller: caller, dialed: dialed, at: at)
-            return .now(success(id: id, type: type) { Responses.write(routed, to: &$0) })
+            return .now(success(id: id, type: type, counted: true) { Responses.write(routed, to: &$0) })
         case .explain(let caller, let dialed):
             let explanation = engine.explain(caller: caller, dialed: dialed, at: nil)
             return .now(success(id: id, type: type) { Responses.write(explanation, to: &$0) })
@@ -154,8 +155,8 @@ public struct RequestHandler: Sendable {
         }
     }
 
-    func success(id: String?, type: String, _ body: (inout JSONWriter) -> Void) -> String {
-        engine.count(request: type, error: nil)
+    func success(id: String?, type: String, counted: Bool = false, _ body: (inout JSONWriter) -> Void) -> String {
+        if !counted { engine.count(request: type, error: nil) }
         var writer = JSONWriter()
         if let id { writer.field("id", raw: id) }
         writer.field("ok", true)

@@ -32,7 +32,6 @@ public final class RecordStore: Sendable {
         } catch {
             throw StoreError.cannotOpen(path: path, reason: "\(error)")
         }
-        try Self.checkIntegrity(pool, path: path)
         do {
             try Schema.migrator.migrate(pool)
         } catch {
@@ -93,6 +92,13 @@ public final class RecordStore: Sendable {
         } catch {
             throw StoreError.cannotCreateDirectory(directory, errno: Int32((error as NSError).code))
         }
+    }
+
+    /// SQLite's quick check over the whole file: a damaged record is refused, never written to.
+    /// Separate from opening so the daemon can run it beside the start-up index load (on a
+    /// 1M-caller record each takes over a second); nothing is written before both are done.
+    public func checkIntegrity() throws {
+        try Self.checkIntegrity(pool, path: path)
     }
 
     private static func checkIntegrity(_ pool: DatabasePool, path: String) throws {

@@ -24,7 +24,10 @@ struct Daemon {
             throw StartupError.PolicyInvalid(description: "the policy is invalid:\n\(error)")
         }
         let store = try RecordStore(directory: options.stateDirectory, logger: logger)
+        // The integrity check and the index load each read the whole record: run them side by side.
+        let integrity = Task.detached { try store.checkIntegrity() }
         let engine = try Engine(store: store, policy: policy, logger: logger, maximumOpenCalls: options.maximumOpenCalls)
+        try await integrity.value
         logger.info("Policy \(policy.policy.name) (\(policy.hash)) loaded from \(policy.path); record \(store.path) open")
 
         let notifier = SystemdNotifier()

@@ -25,6 +25,10 @@ public struct NumberingPlan: Sendable, Equatable {
     /// anyone else's history.
     public func normalise(_ presented: String) -> Caller {
         var text = presented.trimmingSpaces
+        // Most callers arrive as plain numbers: skip the word and URI checks for them.
+        if let first = text.utf8.first, first == UInt8(ascii: "+") || first == UInt8(ascii: "(") || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")) {
+            return normaliseNumber(text).map(Caller.known) ?? .anonymous
+        }
         // A display name and angle brackets (`"Jo" <sip:+44...@pbx>`) as copied from a From header.
         if let open = text.firstIndex(of: "<"), let close = text.lastIndex(of: ">"), open < close {
             text = text[text.index(after: open)..<close]
@@ -46,31 +50,38 @@ public struct NumberingPlan: Sendable, Equatable {
     }
 
     /// `+CC...` from the digits of a number written in any of the plan's forms, or nil if the text
-    /// is not a phone number.
+    /// is not a phone number. Works on UTF-8 bytes: it runs for every call offered.
     private func normaliseNumber(_ text: Substring) -> String? {
         var plus = false
-        var digits = ""
-        digits.reserveCapacity(text.utf8.count)
-        for (offset, character) in text.enumerated() {
-            switch character {
-            case "0"..."9": digits.append(character)
-            case "+" where offset == 0: plus = true
-            case " ", "-", ".", "(", ")", "/": continue  // visual separators
+        var digits: [UInt8] = []
+        digits.reserveCapacity(24)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                digits.append(byte)
+                if digits.count > 20 { return nil }
+            case UInt8(ascii: "+") where digits.isEmpty && !plus: plus = true
+            case UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "/"):
+                continue  // visual separators
             default: return nil
             }
         }
-        guard !digits.isEmpty, digits.count <= 20 else { return nil }
-        if plus { return "+" + digits }
-        if !internationalPrefix.isEmpty, digits.hasPrefix(internationalPrefix) {
-            let rest = digits.dropFirst(internationalPrefix.count)
-            return rest.isEmpty ? nil : "+" + rest
+        guard !digits.isEmpty else { return nil }
+        var rest = digits[...]
+        var prefix = "+"
+        if plus {
+            // already international
+        } else if !internationalPrefix.isEmpty, rest.starts(with: internationalPrefix.utf8) {
+            rest = rest.dropFirst(internationalPrefix.utf8.count)
+        } else if !trunkPrefix.isEmpty, rest.starts(with: trunkPrefix.utf8) {
+            rest = rest.dropFirst(trunkPrefix.utf8.count)
+            prefix += countryCode
+        } else {
+            // A national number presented without its trunk prefix (some carriers strip it).
+            prefix += countryCode
         }
-        if !trunkPrefix.isEmpty, digits.hasPrefix(trunkPrefix) {
-            let rest = digits.dropFirst(trunkPrefix.count)
-            return rest.isEmpty ? nil : "+" + countryCode + rest
-        }
-        // A national number presented without its trunk prefix (some carriers strip it).
-        return "+" + countryCode + digits
+        guard !rest.isEmpty else { return nil }
+        return prefix + String(decoding: rest, as: UTF8.self)
     }
 
     private static func isAddressCharacter(_ character: Character) -> Bool {
