@@ -1,3 +1,4 @@
+import CallwardenProtocol
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -113,20 +114,10 @@ final class NotifySocket {
     init(path: String) throws {
         unlink(path)
         self.path = path
-        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
-        guard fd >= 0 else { throw UnixSocket.Failure(description: "socket: \(String(cString: strerror(errno)))") }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: path.utf8)
-            raw[path.utf8.count] = 0
-        }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard bound == 0 else {
-            close(fd)
-            throw UnixSocket.Failure(description: "bind \(path): \(String(cString: strerror(errno)))")
+        do {
+            fd = try UnixSocketAddress.bindDatagram(path)
+        } catch {
+            throw UnixSocket.Failure(description: "bind \(error)")
         }
     }
 

@@ -1,3 +1,4 @@
+import CallwardenProtocol
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,26 +17,10 @@ final class UnixSocket: @unchecked Sendable {
 
     /// Connects to `path`; throws at once if nothing listens there (no retry: see `waitForServer`).
     init(path: String) throws {
-        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure(description: "socket: \(String(cString: strerror(errno)))") }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let capacity = MemoryLayout.size(ofValue: address.sun_path)
-        guard path.utf8.count < capacity else {
-            close(fd)
-            throw Failure(description: "socket path longer than \(capacity - 1) bytes: \(path)")
-        }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: path.utf8)
-            raw[path.utf8.count] = 0
-        }
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard result == 0 else {
-            let error = errno
-            close(fd)
-            throw Failure(description: "connect \(path): \(String(cString: strerror(error)))")
+        do {
+            fd = try UnixSocketAddress.connect(path)
+        } catch {
+            throw Failure(description: "connect \(error)")
         }
     }
 

@@ -24,28 +24,15 @@ final class ControlClient {
     /// A socket connected to `path`, made before `self` exists so that a failure closes it once
     /// (a throwing init of a fully initialised object would also run deinit).
     private static func connected(to path: String) throws(ControlFailure) -> Int32 {
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw ControlFailure(ExitStatus.unavailable, "cannot create a socket: \(Self.reason(errno))") }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let capacity = MemoryLayout.size(ofValue: address.sun_path)
-        guard path.utf8.count < capacity else {
-            close(fd)
-            throw ControlFailure(ExitStatus.unavailable, "socket path too long (\(path.utf8.count) bytes; at most \(capacity - 1)): \(path)")
+        do {
+            return try UnixSocketAddress.connect(path)
+        } catch {
+            switch error {
+            case .pathTooLong: throw ControlFailure(ExitStatus.unavailable, "\(error)")
+            case .socket(let code): throw ControlFailure(ExitStatus.unavailable, "cannot create a socket: \(Self.reason(code))")
+            case .address(let code, _): throw Self.connectFailure(code, path: path)
+            }
         }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: path.utf8)
-            raw[path.utf8.count] = 0
-        }
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard result == 0 else {
-            let error = errno
-            close(fd)
-            throw Self.connectFailure(error, path: path)
-        }
-        return fd
     }
 
     deinit { close(fd) }

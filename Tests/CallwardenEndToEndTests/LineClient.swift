@@ -1,3 +1,4 @@
+import CallwardenProtocol
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -22,23 +23,11 @@ final class LineClient {
     /// initialised object still runs deinit, which would close the descriptor a second time and
     /// could close another thread's file that reused the number in between.
     private static func connected(to path: String) throws -> Int32 {
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: path.utf8)
-            raw[path.utf8.count] = 0
+        do {
+            return try UnixSocketAddress.connect(path)
+        } catch {
+            throw Failure(description: "connect \(path): \(error)")
         }
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard result == 0 else {
-            let error = errno
-            close(fd)
-            throw Failure(description: "connect \(path): errno \(error)")
-        }
-        return fd
     }
 
     deinit { close(fd) }

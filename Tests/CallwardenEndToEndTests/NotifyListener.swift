@@ -1,3 +1,4 @@
+import CallwardenProtocol
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -20,17 +21,7 @@ final class NotifyListener: @unchecked Sendable {
 
     init(directory: URL) throws {
         path = directory.appendingPathComponent("notify.sock").path
-        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: path.utf8)
-            raw[path.utf8.count] = 0
-        }
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard result == 0 else { throw LineClient.Failure(description: "bind \(path): errno \(errno)") }
+        fd = try UnixSocketAddress.bindDatagram(path)
     }
 
     deinit { close(fd) }
