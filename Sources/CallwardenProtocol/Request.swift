@@ -68,8 +68,11 @@ public enum RequestType: String, Sendable, CaseIterable {
     case purge
 
     /// Fields beyond `type` and `id`.
-    var fields: Set<String> {
-        switch self {
+    var fields: Set<String> { Self.fieldsByType[self]! }
+
+    /// Built once: every request looks its type's fields up.
+    private static let fieldsByType: [RequestType: Set<String>] = Dictionary(uniqueKeysWithValues: allCases.map { type in
+        let fields: Set<String> = switch type {
         case .callOffered: ["call", "caller", "dialed", "at"]
         case .abuse: ["call", "caller", "kind", "agent", "note", "at"]
         case .warning: ["call", "agent", "at"]
@@ -82,5 +85,6 @@ public enum RequestType: String, Sendable, CaseIterable {
         case .explain: ["caller", "dialed", "at"]
         case .forgive: ["caller", "reason", "incident", "at"]
         }
-    }
+        return (type, fields)
+    })
 }

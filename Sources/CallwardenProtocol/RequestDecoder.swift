@@ -95,10 +95,12 @@ private struct Fields {
     let type: RequestType
 
     func rejectUnknown() throws(ProtocolError) {
-        for key in object.keys.sorted() where key != "type" && key != "id" && !type.fields.contains(key) {
-            let valid = (["id"] + type.fields.sorted()).joined(separator: ", ")
-            throw ProtocolError(.badRequest, "unknown field '\(key)' for \(type.rawValue); its fields: \(valid)")
-        }
+        let fields = type.fields
+        // Checked unsorted on every request; sorted only to word an error the same way each time.
+        guard object.keys.contains(where: { $0 != "type" && $0 != "id" && !fields.contains($0) }) else { return }
+        let key = object.keys.sorted().first { $0 != "type" && $0 != "id" && !fields.contains($0) }!
+        let valid = (["id"] + fields.sorted()).joined(separator: ", ")
+        throw ProtocolError(.badRequest, "unknown field '\(key)' for \(type.rawValue); its fields: \(valid)")
     }
 
     func optional(_ name: String) throws(ProtocolError) -> String? {
