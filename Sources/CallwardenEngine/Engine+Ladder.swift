@@ -141,7 +141,6 @@ extension EngineState {
     /// An incident queued for the record, applied to memory at once.
     mutating func apply(incident id: Int64, entry: NewEntry) {
         incidentCount += 1
-        guard let key = entry.caller, let kind = entry.kind else { return }
-        histories[key, default: CallerHistory()].incidents.append(IncidentSummary(id: id, kind: kind, at: entry.at))
+        histories.addIncident(id: id, entry)
     }
 }

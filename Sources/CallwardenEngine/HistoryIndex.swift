@@ -29,8 +29,7 @@ struct HistoryIndex {
         }
         switch entry.type {
         case .incident:
-            guard let kind = entry.kind else { return }
-            histories[caller, default: CallerHistory()].incidents.append(IncidentSummary(id: stored.id, kind: kind, at: entry.at))
+            histories.addIncident(id: stored.id, entry)
             incidents += 1
         case .forgiveness:
             guard let ref = entry.ref else { return }
@@ -64,5 +63,14 @@ struct HistoryIndex {
         default:
             return
         }
+    }
+}
+
+extension Dictionary where Key == String, Value == CallerHistory {
+    /// Adds an incident entry to its caller's summary, at start-up and as each write is queued.
+    /// Incidents of the anonymous class (no caller) are recorded but never tracked.
+    mutating func addIncident(id: Int64, _ entry: NewEntry) {
+        guard let caller = entry.caller, let kind = entry.kind else { return }
+        self[caller, default: CallerHistory()].incidents.append(IncidentSummary(id: id, kind: kind, at: entry.at))
     }
 }

@@ -23,7 +23,11 @@ enum Responses {
     }
 
     static func write(_ routed: RoutedCall, to writer: inout JSONWriter) {
-        let decision = routed.decision
+        write(routed.decision, to: &writer)
+    }
+
+    /// A decision's fields, as `call.offered` answers them and `explain` shows them.
+    static func write(_ decision: RouteDecision, to writer: inout JSONWriter) {
         writer.field("route", decision.route.rawValue)
         writer.field("queue", decision.queue)
         writer.field("priority", decision.priority)
@@ -79,12 +83,7 @@ enum Responses {
         let decision = explanation.decision
         writer.field("caller", explanation.caller.display)
         writer.field("anonymous", explanation.caller.key == nil)
-        writer.field("route", decision.route.rawValue)
-        writer.field("queue", decision.queue)
-        writer.field("priority", decision.priority)
-        writer.field("rule", decision.rule)
-        writer.field("reason", decision.reason)
-        write(decision.standing, to: &writer)
+        write(decision, to: &writer)
         writer.array("trail", decision.trail) { object, step in
             object.field("rule", step.rule)
             object.field("matched", step.matched)

@@ -21,6 +21,20 @@ final class Daemon: @unchecked Sendable {
 
     static var shippedPolicy: String { packageRoot.appendingPathComponent("Config/policy.yaml").path }
 
+    static func shippedPolicyText() throws -> String {
+        try String(contentsOfFile: shippedPolicy, encoding: .utf8)
+    }
+
+    /// Writes `text` as this daemon's own policy file, in its directory, and points it there (for
+    /// tests that edit or reload the policy).
+    @discardableResult
+    func usePolicy(_ text: String) throws -> URL {
+        let file = directory.appendingPathComponent("policy.yaml")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        policyPath = file.path
+        return file
+    }
+
     /// The built daemon: beside the test bundle (swift test builds every product), or as named by
     /// CALLWARDEND.
     static var executable: String {

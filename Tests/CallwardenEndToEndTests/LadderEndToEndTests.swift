@@ -101,15 +101,12 @@ struct LadderEndToEndTests {
 
     @Test("Without a supervisor requirement, a warning and more abuse authorise")
     func noSupervisorPolicy() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cw-nosup-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let policy = directory.appendingPathComponent("policy.yaml").path
-        let shipped = try String(contentsOfFile: Daemon.shippedPolicy, encoding: .utf8)
+        let shipped = try Daemon.shippedPolicyText()
         let relaxed = shipped.replacingOccurrences(of: "  supervisor_required: true", with: "  supervisor_required: false")
         #expect(relaxed != shipped)
-        try relaxed.write(toFile: policy, atomically: true, encoding: .utf8)
-        let daemon = try Daemon(policy: policy).start()
+        let daemon = try Daemon()
+        try daemon.usePolicy(relaxed)
+        try daemon.start()
         let client = try daemon.client()
         try Self.offer(client, "n")
         _ = try client.request(["type": "abuse", "call": "n", "kind": "verbal", "at": t(1010)])

@@ -38,10 +38,8 @@ struct PolicyEndToEndTests {
     @Test("reload with a broken file keeps the old policy; a good one takes effect; SIGHUP reloads too")
     func reload() throws {
         let daemon = try Daemon()
-        let policy = daemon.directory.appendingPathComponent("policy.yaml")
-        let shipped = try String(contentsOfFile: Daemon.shippedPolicy, encoding: .utf8)
-        try shipped.write(to: policy, atomically: true, encoding: .utf8)
-        daemon.policyPath = policy.path
+        let shipped = try Daemon.shippedPolicyText()
+        let policy = try daemon.usePolicy(shipped)
         try daemon.start()
         _ = try daemon.request(["type": "abuse", "caller": "+447700900123", "kind": "verbal"])
 

@@ -10,10 +10,8 @@ struct ServiceManagerEndToEndTests {
     @Test("READY only once the socket answers; STATUS, watchdog pings, RELOADING around reloads, STOPPING on SIGTERM")
     func notifications() throws {
         let daemon = try Daemon()
-        let policy = daemon.directory.appendingPathComponent("policy.yaml")
-        let shipped = try String(contentsOfFile: Daemon.shippedPolicy, encoding: .utf8)
-        try shipped.write(to: policy, atomically: true, encoding: .utf8)
-        daemon.policyPath = policy.path
+        let shipped = try Daemon.shippedPolicyText()
+        let policy = try daemon.usePolicy(shipped)
         let manager = try NotifyListener(directory: daemon.directory)
         // A one-second watchdog: pings are due every half second.
         try daemon.launch(environment: ["NOTIFY_SOCKET": manager.path, "WATCHDOG_USEC": "1000000"])
