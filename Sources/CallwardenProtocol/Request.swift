@@ -24,6 +24,17 @@ public enum Request: Sendable, Equatable {
     public enum EndedBy: String, Sendable, CaseIterable { case caller, agent, system }
     public enum CallOutcome: String, Sendable, CaseIterable { case resolved, unresolved, abusive }
 
+    /// The event's time as the client sent it (`at`), if the request has one.
+    public var eventTime: Double? {
+        switch self {
+        case .callOffered(_, _, _, let at), .abuse(_, _, _, _, _, let at), .warning(_, _, let at), .supervisor(_, _, _, let at),
+             .hangupRequest(_, _, let at), .callEnded(_, _, _, let at):
+            at
+        case .status, .history, .explain, .forgive, .reload, .verify, .export, .tail, .purge:
+            nil
+        }
+    }
+
     /// The role a peer needs to send this request.
     public var role: Role {
         switch self {

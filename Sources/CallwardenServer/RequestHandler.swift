@@ -41,6 +41,9 @@ public struct RequestHandler: Sendable {
             return .now(failure(ProtocolError(.forbidden, "\(type) needs the \(request.role.rawValue) role; this peer (\(peer.map(String.init(describing:)) ?? "unknown")) has \(role.rawValue)"), id: line.id, type: type))
         }
         let id = line.id
+        if let at = request.eventTime, let refusal = refuseFuture(at) {
+            return .now(failure(refusal, id: id, type: type))
+        }
         switch request {
         case .callOffered(let call, let caller, let dialed, let at):
             // The engine counts this request itself, under the lock it takes anyway.
@@ -86,6 +89,15 @@ public struct RequestHandler: Sendable {
             let handler = self
             return .later { await handler.answerLater(request, id: id, type: type, peer: peer) }
         }
+    }
+
+    /// An `at` later than the daemon's clock plus the policy's clock skew is refused: it would
+    /// date an incident in the future, where it keeps its full weight and its call never expires.
+    private func refuseFuture(_ at: Double) -> ProtocolError? {
+        let latest = engine.latestEventTime()
+        guard at > latest else { return nil }
+        let skew = Policy.durationText(engine.policy.policy.limits.clockSkew)
+        return ProtocolError(.badRequest, "'at' must be from \(EventTime.format(EventTime.earliest)) to \(skew) after the daemon's clock (now \(EventTime.format(engine.now().rounded(.down)))); it was \(EventTime.format(at))")
     }
 
     private func answerLater(_ request: Request, id: String?, type: String, peer: PeerCredentials?) async -> String {
