@@ -36,12 +36,26 @@ public enum Request: Sendable, Equatable {
     }
 
     /// The role a peer needs to send this request.
-    public var role: Role {
+    public var role: Role { type.role }
+
+    /// The request's `type`.
+    public var type: RequestType {
         switch self {
-        // Anyone who can reach the socket may ask whether the daemon is serving.
-        case .status: .none
-        case .callOffered, .abuse, .warning, .supervisor, .hangupRequest, .callEnded: .telephony
-        case .history, .explain, .forgive, .reload, .verify, .export, .tail, .purge: .admin
+        case .callOffered: .callOffered
+        case .abuse: .abuse
+        case .warning: .warning
+        case .supervisor: .supervisor
+        case .hangupRequest: .hangupRequest
+        case .callEnded: .callEnded
+        case .status: .status
+        case .history: .history
+        case .explain: .explain
+        case .forgive: .forgive
+        case .reload: .reload
+        case .verify: .verify
+        case .export: .export
+        case .tail: .tail
+        case .purge: .purge
         }
     }
 }
@@ -77,6 +91,16 @@ public enum RequestType: String, Sendable, CaseIterable {
     case export
     case tail
     case purge
+
+    /// The role a peer needs to send this type of request.
+    public var role: Role {
+        switch self {
+        // Anyone who can reach the socket may ask whether the daemon is serving.
+        case .status: .none
+        case .callOffered, .abuse, .warning, .supervisor, .hangupRequest, .callEnded: .telephony
+        case .history, .explain, .forgive, .reload, .verify, .export, .tail, .purge: .admin
+        }
+    }
 
     /// Fields beyond `type` and `id`.
     var fields: Set<String> { Self.fieldsByType[self]! }

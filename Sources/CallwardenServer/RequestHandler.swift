@@ -28,17 +28,17 @@ public struct RequestHandler: Sendable {
         let request: Request
         switch line.request {
         case .failure(let error):
-            return .now(failure(error, id: line.id, type: line.type))
+            return .now(failure(error, id: line.id, type: Self.countedType(line.type, role: role)))
         case .success(let decoded):
             request = decoded
         }
-        let type = line.type ?? "?"
+        let type = request.type.rawValue
         guard role >= request.role else {
             logger.warning("Forbidden: \(type) from \(peer.map(String.init(describing:)) ?? "an unknown peer") (role \(role.rawValue))", metadata: [
                 LogEvent.metadataKey: LogEvent.forbidden.metadataValue,
                 "uid": .string(peer.map { String($0.uid) } ?? "?"), "pid": .string(peer.map { String($0.pid) } ?? "?"),
             ])
-            return .now(failure(ProtocolError(.forbidden, "\(type) needs the \(request.role.rawValue) role; this peer (\(peer.map(String.init(describing:)) ?? "unknown")) has \(role.rawValue)"), id: line.id, type: type))
+            return .now(failure(ProtocolError(.forbidden, "\(type) needs the \(request.role.rawValue) role; this peer (\(peer.map(String.init(describing:)) ?? "unknown")) has \(role.rawValue)"), id: line.id, type: Self.unknownType))
         }
         let id = line.id
         if let at = request.eventTime, let refusal = refuseFuture(at) {
@@ -177,8 +177,19 @@ public struct RequestHandler: Sendable {
     }
 
     func failure(_ error: ProtocolError, id: String?, type: String?) -> String {
-        engine.count(request: type ?? "?", error: error.code.rawValue)
+        engine.count(request: type ?? Self.unknownType, error: error.code.rawValue)
         return Responses.failure(error, id: id)
+    }
+
+    /// What `status` counts lines under when they are not a request this peer may send.
+    static let unknownType = "unknown"
+
+    /// The name `status` counts a line under: its `type` when that is a known type this peer may
+    /// send, otherwise `unknown`. Never the client's own text: any peer could grow the counters
+    /// without bound, one new `type` at a time.
+    static func countedType(_ sent: String?, role: Role) -> String {
+        guard let sent, let type = RequestType(rawValue: sent), role >= type.role else { return unknownType }
+        return type.rawValue
     }
 
     static func protocolError(_ error: EngineError) -> ProtocolError {
