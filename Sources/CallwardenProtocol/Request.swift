@@ -7,9 +7,12 @@ public enum Request: Sendable, Equatable {
     case hangupRequest(call: String, agent: String?, at: Double?)
     case callEnded(call: String, by: EndedBy?, outcome: CallOutcome?, at: Double?)
     case status
-    case history(caller: String)
-    case explain(caller: String, dialed: String?)
-    case forgive(caller: String, reason: String, incident: Int64?)
+    /// One page of a caller's incidents (ids above `after`, at most `limit`), as of `at`.
+    case history(caller: String, at: Double?, after: Int64?, limit: Int?)
+    /// What a call would get at `at` (default: now).
+    case explain(caller: String, dialed: String?, at: Double?)
+    /// `at`: the forgiveness's time in the record (default: now).
+    case forgive(caller: String, reason: String, incident: Int64?, at: Double?)
     case reload
     /// Walk the record's hash chain.
     case verify
@@ -28,9 +31,10 @@ public enum Request: Sendable, Equatable {
     public var eventTime: Double? {
         switch self {
         case .callOffered(_, _, _, let at), .abuse(_, _, _, _, _, let at), .warning(_, _, let at), .supervisor(_, _, _, let at),
-             .hangupRequest(_, _, let at), .callEnded(_, _, _, let at):
+             .hangupRequest(_, _, let at), .callEnded(_, _, _, let at), .history(_, let at, _, _), .explain(_, _, let at),
+             .forgive(_, _, _, let at):
             at
-        case .status, .history, .explain, .forgive, .reload, .verify, .export, .tail, .purge:
+        case .status, .reload, .verify, .export, .tail, .purge:
             nil
         }
     }
@@ -116,7 +120,7 @@ public enum RequestType: String, Sendable, CaseIterable {
         case .callEnded: ["call", "by", "outcome", "at"]
         case .status, .reload, .verify, .tail, .purge: []
         case .export: ["caller", "since", "after", "limit"]
-        case .history: ["caller", "at"]
+        case .history: ["caller", "at", "after", "limit"]
         case .explain: ["caller", "dialed", "at"]
         case .forgive: ["caller", "reason", "incident", "at"]
         }

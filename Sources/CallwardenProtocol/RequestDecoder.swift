@@ -17,6 +17,9 @@ public enum RequestDecoder {
     public static let maximumFieldLength = 4096
     /// Most entries `export` answers in one page (docs/record.md).
     public static let maximumExportPage: Int64 = 1000
+    /// Most incidents `history` answers in one page, and how many when the client does not say.
+    public static let maximumHistoryPage: Int64 = 1000
+    public static let defaultHistoryPage = 100
 
     public static func decode<Bytes: Sequence<UInt8>>(_ line: Bytes) -> DecodedLine {
         let value: JSONValue
@@ -72,11 +75,13 @@ public enum RequestDecoder {
         case .reload:
             return .reload
         case .history:
-            return .history(caller: try fields.caller("caller"))
+            return .history(
+                caller: try fields.caller("caller"), at: try fields.time(), after: try fields.whole("after", in: 0...Int64.max),
+                limit: try fields.whole("limit", in: 1...RequestDecoder.maximumHistoryPage).map { Int(clamping: $0) })
         case .explain:
-            return .explain(caller: try fields.caller("caller"), dialed: try fields.optional("dialed"))
+            return .explain(caller: try fields.caller("caller"), dialed: try fields.optional("dialed"), at: try fields.time())
         case .forgive:
-            return .forgive(caller: try fields.required("caller"), reason: try fields.required("reason"), incident: try fields.incident())
+            return .forgive(caller: try fields.required("caller"), reason: try fields.required("reason"), incident: try fields.incident(), at: try fields.time())
         case .verify:
             return .verify
         case .export:

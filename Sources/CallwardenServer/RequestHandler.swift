@@ -49,8 +49,8 @@ public struct RequestHandler: Sendable {
             // The engine counts this request itself, under the lock it takes anyway.
             let routed = engine.offerCall(call: call, caller: caller, dialed: dialed, at: at)
             return .now(success(id: id, type: type, counted: true) { Responses.write(routed, to: &$0) })
-        case .explain(let caller, let dialed):
-            let explanation = engine.explain(caller: caller, dialed: dialed, at: nil)
+        case .explain(let caller, let dialed, let at):
+            let explanation = engine.explain(caller: caller, dialed: dialed, at: at)
             return .now(success(id: id, type: type) { Responses.write(explanation, to: &$0) })
         case .reload:
             return .now(reload(id: id, type: type))
@@ -60,10 +60,10 @@ public struct RequestHandler: Sendable {
                 // `by` names the sender: an operator recording an incident by hand is on record.
                 try engine.recordAbuse(AbuseReport(call: call, caller: caller, kind: kind, agent: agent, note: note, at: at, by: peer.map { "uid \($0.uid)" }))
             } format: { Responses.write($1, to: &$0) }
-        case .forgive(let caller, let reason, let incident):
+        case .forgive(let caller, let reason, let incident, let at):
             let by = peer.map { "uid \($0.uid)" } ?? "unknown"
             return write(id: id, type: type) { () throws(EngineError) in
-                try engine.forgive(caller: caller, reason: reason, incident: incident, by: by, at: nil)
+                try engine.forgive(caller: caller, reason: reason, incident: incident, by: by, at: at)
             } format: { Responses.write($1, to: &$0) }
         case .warning(let call, let agent, let at):
             return write(id: id, type: type) { () throws(EngineError) in
@@ -103,8 +103,8 @@ public struct RequestHandler: Sendable {
     private func answerLater(_ request: Request, id: String?, type: String, peer: PeerCredentials?) async -> String {
         do throws(EngineError) {
             switch request {
-            case .history(let caller):
-                let report = try await engine.history(caller: caller, at: nil)
+            case .history(let caller, let at, let after, let limit):
+                let report = try await engine.history(caller: caller, at: at, after: after, limit: limit ?? RequestDecoder.defaultHistoryPage)
                 return success(id: id, type: type) { Responses.write(report, to: &$0) }
             case .status:
                 let report = await engine.status()

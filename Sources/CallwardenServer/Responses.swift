@@ -77,6 +77,7 @@ enum Responses {
                 }
             }
         }
+        if let next = report.next { writer.field("next", next) } else { writer.field("next", nil as String?) }
     }
 
     static func write(_ explanation: Explanation, to writer: inout JSONWriter) {
