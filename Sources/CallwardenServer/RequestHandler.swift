@@ -108,7 +108,11 @@ public struct RequestHandler: Sendable {
                 return success(id: id, type: type) { Responses.write(report, to: &$0) }
             case .status:
                 let report = await engine.status()
-                return success(id: id, type: type) { Responses.write(report, to: &$0) }
+                let alerts = engine.alertFigures
+                return success(id: id, type: type) { writer in
+                    Responses.write(report, to: &writer)
+                    Responses.write(alerts, to: &writer)
+                }
             case .verify:
                 let report = try await engine.verifyRecord()
                 return success(id: id, type: type) { Responses.write(report, to: &$0) }

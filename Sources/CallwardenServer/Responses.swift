@@ -136,6 +136,15 @@ enum Responses {
         }
     }
 
+    static func write(_ alerts: AlertRunner.Figures, to writer: inout JSONWriter) {
+        writer.object("alerts") { object in
+            object.field("ran", alerts.ran)
+            object.field("running", alerts.running)
+            object.field("waiting", alerts.waiting)
+            object.field("dropped", alerts.dropped)
+        }
+    }
+
     static func writePolicy(_ loaded: LoadedPolicy, to writer: inout JSONWriter) {
         writer.field("name", loaded.policy.name)
         writer.field("hash", loaded.hash)

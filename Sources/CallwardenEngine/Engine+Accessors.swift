@@ -11,3 +11,8 @@ extension Engine {
         now() + policy.policy.limits.clockSkew
     }
 }
+
+extension Engine {
+    /// The alert commands since start: ran, running, waiting and dropped (for `status`).
+    public var alertFigures: AlertRunner.Figures { alerts.figures }
+}
