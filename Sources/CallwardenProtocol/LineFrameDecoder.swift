@@ -44,7 +44,7 @@ public struct LineFrameDecoder: ByteToMessageDecoder {
     }
 
     /// The next complete line that is not blank, `.tooLong` once, or nil when more bytes are needed.
-    mutating func nextLine(_ buffer: inout ByteBuffer) throws -> InboundLine? {
+    public mutating func nextLine(_ buffer: inout ByteBuffer) throws -> InboundLine? {
         while let unit = try nextAnyLine(&buffer) {
             if case .line(let line) = unit, Self.isBlank(line) { continue }
             return unit
