@@ -19,7 +19,8 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(fuzz-wire fuzz-policy fuzz-export)
 
 scratch=.build-fuzz
-build=(swift build -c release --package-path Tests/Fuzz --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer,address)
+# lld: gold fails with an internal error on the address-sanitized objects.
+build=(swift build -c release --package-path Tests/Fuzz --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld)
 "${build[@]}" >&2
 bin=$("${build[@]}" --show-bin-path)
 

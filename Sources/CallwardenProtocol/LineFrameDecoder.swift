@@ -53,7 +53,7 @@ public struct LineFrameDecoder: ByteToMessageDecoder {
     }
 
     /// Whether a line holds only JSON white space other than `\n` (space, tab, `\r`).
-    static func isBlank(_ line: ByteBuffer) -> Bool {
+    public static func isBlank(_ line: ByteBuffer) -> Bool {
         line.readableBytesView.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
     }
 

@@ -14,9 +14,6 @@ import PackageDescription
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 let callwarden = root.lastPathComponent.lowercased()
 
-/// libFuzzer supplies `main`: the targets are libraries of Swift code with no top-level code.
-let fuzzSettings: [SwiftSetting] = [.unsafeFlags(["-parse-as-library"])]
-
 let package = Package(
     name: "callwarden-fuzz",
     platforms: [.macOS(.v15)],
@@ -28,23 +25,26 @@ let package = Package(
         .executableTarget(
             name: "fuzz-wire",
             dependencies: [
+                "CLibFuzzer",
                 .product(name: "CallwardenProtocol", package: callwarden),
                 .product(name: "NIOCore", package: "swift-nio"),
-            ],
-            swiftSettings: fuzzSettings
+            ]
         ),
         .executableTarget(
             name: "fuzz-policy",
-            dependencies: [.product(name: "CallwardenCore", package: callwarden)],
-            swiftSettings: fuzzSettings
+            dependencies: ["CLibFuzzer", .product(name: "CallwardenCore", package: callwarden)]
         ),
         .executableTarget(
             name: "fuzz-export",
             dependencies: [
+                "CLibFuzzer",
                 .product(name: "CallwardenProtocol", package: callwarden),
                 .product(name: "CallwardenRecord", package: callwarden),
-            ],
-            swiftSettings: fuzzSettings
+            ]
         ),
+        // Declares libFuzzer's driver. Each target's main.swift hands it the command line: SwiftPM
+        // links executables with their own entry point (`main` aliased to `<module>_main`), so
+        // libFuzzer's `main` cannot be used, but its driver can.
+        .target(name: "CLibFuzzer"),
     ]
 )

@@ -2,8 +2,8 @@ import CallwardenProtocol
 import CallwardenRecord
 
 /// One input: an export file (docs/record.md), verified as `callwardenctl verify --file` does.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzExport(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+func fuzzExport(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    guard let data else { return 0 }
     let bytes = UnsafeBufferPointer(start: data, count: size)
     guard let document = try? JSONParser.parse(bytes) else { return 0 }
     guard let export = ExportReader.read(document) else { return 0 }

@@ -1,8 +1,8 @@
 import CallwardenCore
 
 /// One input: the text of a policy file.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzPolicy(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+func fuzzPolicy(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    guard let data else { return 0 }
     let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
     let policy: Policy
     do {

@@ -3,8 +3,8 @@ import NIOCore
 
 /// One input: a byte stream as a peer might send it. The first byte chooses how it is cut into
 /// reads; the rest is the stream.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzWire(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+func fuzzWire(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    guard let data else { return 0 }
     let input = Array(UnsafeBufferPointer(start: data, count: size))
     guard let first = input.first else { return 0 }
     let stream = Array(input.dropFirst())

@@ -1,0 +1,2 @@
+// LLVMFuzzerRunDriver is defined by libFuzzer itself; this target only declares it for Swift.
+#include "CLibFuzzer.h"
