@@ -56,21 +56,27 @@ extension Engine {
         do {
             // Bounded: a backlog larger than this is finished by the next run.
             for _ in 0..<100 {
-                let candidates = try await store.purgeCandidates(policy: policy, now: now)
+                // Candidates are read from a snapshot, off the engine's lock; only queueing the
+                // purge entry and forgetting what it deleted take the lock, briefly.
+                let candidates = try await store.purgeCandidatesWithCallers(policy: policy, now: now)
                 if candidates.isEmpty { break }
                 let template = NewEntry(type: .purge, at: now, rule: "retention", by: by)
-                let stored = try await store.enqueuePurge(incidents: candidates, reason: reason, template: template).wait()
+                let ticket = state.withLock { _ in
+                    store.enqueuePurge(incidents: candidates.map(\.id), reason: reason, template: template, firstID: store.nextID)
+                }
+                let stored = try await ticket.wait()
                 guard let entry = stored.first, let note = entry.entry.note.flatMap(PurgeNote.init(text:)) else { break }
                 let gone = Set(note.purged)
-                let incidents = candidates.filter(gone.contains)
-                forget(incidents: Set(incidents))
+                let incidents = candidates.filter { gone.contains($0.id) }
+                forget(incidents)
                 outcome.entries.append(entry.id)
                 outcome.purged.append(contentsOf: note.purged)
                 outcome.incidents += incidents.count
                 if candidates.count < RecordStore.maximumPurge { break }
             }
         } catch {
-            throw .unavailable("the purge could not be recorded (\(error)); nothing more was deleted")
+            logger.error("A purge could not be recorded: \(error)")
+            throw .unavailable("the purge could not be recorded; nothing more was deleted. The journal has the reason")
         }
         if !outcome.purged.isEmpty {
             logger.notice("Purged \(outcome.purged.count) entries (\(outcome.incidents) incidents) under the retention policy", metadata: [
@@ -80,19 +86,19 @@ extension Engine {
         return outcome
     }
 
-    /// Drops purged incidents from the in-memory histories, so standing matches the record.
-    private func forget(incidents ids: Set<Int64>) {
-        guard !ids.isEmpty else { return }
-        state.withLock { state in
-            for key in Array(state.histories.keys) {
-                guard var history = state.histories[key], history.incidents.contains(where: { ids.contains($0.id) }) else { continue }
-                history.incidents.removeAll { ids.contains($0.id) }
-                state.histories[key] = history.isEmpty ? nil : history
-            }
-            // Counted from the ids, not the histories: the anonymous class's incidents are in none.
-            state.incidentCount = max(0, state.incidentCount - ids.count)
+    /// Drops purged incidents from memory, a slice at a time, so that routing never waits long
+    /// behind a purge.
+    private func forget(_ incidents: [PurgeCandidate]) {
+        var rest = incidents[...]
+        while !rest.isEmpty {
+            let slice = rest.prefix(Self.forgetSlice)
+            rest = rest.dropFirst(slice.count)
+            state.withLock { $0.forget(Array(slice)) }
         }
     }
+
+    /// Incidents forgotten per turn of the engine's lock.
+    static let forgetSlice = 64
 
     private static func describe(_ retention: RetentionRules) -> String {
         var parts: [String] = []

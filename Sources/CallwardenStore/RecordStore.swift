@@ -55,6 +55,22 @@ public final class RecordStore: Sendable {
         writer.enqueue(entries)
     }
 
+    /// Queues `entries` whose ids the caller has already given them, from `firstID` on (the
+    /// engine numbers entries as it applies them to memory, under its own lock). Refused at once,
+    /// with nothing queued, if `firstID` is not the next id.
+    public func enqueue(_ entries: [NewEntry], firstID: Int64) -> CommitTicket {
+        writer.enqueue(entries, expectingFirstID: firstID)
+    }
+
+    /// The id the next entry queued will get.
+    public var nextID: Int64 { writer.nextID }
+
+    /// Fails every write still waiting to be committed (see `GroupCommitWriter.failPending`).
+    @discardableResult
+    public func failPending() -> Int {
+        writer.failPending()
+    }
+
     /// Records `entries` and returns them as stored once the commit is durable. Throws if the
     /// record cannot be written: nothing was recorded then.
     public func append(_ entries: [NewEntry]) async throws -> [StoredEntry] {
@@ -66,9 +82,9 @@ public final class RecordStore: Sendable {
         _ = try? await writer.enqueue([]).wait()
     }
 
-    /// Called after a failed commit (see `GroupCommitWriter.onFailure`).
-    public func onCommitFailure(_ observer: @escaping @Sendable () -> Void) {
-        writer.onFailure(observer)
+    /// Told of each batch's outcome (see `GroupCommitWriter.onOutcome`).
+    public func onBatchOutcome(_ observer: @escaping @Sendable (BatchOutcome) -> Void) {
+        writer.onOutcome(observer)
     }
 
     public func append(_ entry: NewEntry) async throws -> StoredEntry {
