@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import signal
 import socket
 import sqlite3
@@ -179,6 +180,9 @@ def main():
     args = parser.parse_args()
 
     workdir = tempfile.mkdtemp(prefix="callwarden-crash-")
+    # A copy of its own: a rebuild during the loop must not change (or lock) the binary under it.
+    shutil.copy2(args.daemon, workdir + "/callwardend")
+    args.daemon = workdir + "/callwardend"
     with open(args.policy) as shipped, open(workdir + "/policy.yaml", "w") as policy:
         policy.write(shipped.read().replace("\nretention:", "\nretention_shipped:") + POLICY_EXTRA)
     log = open(workdir + "/daemon.log", "ab")

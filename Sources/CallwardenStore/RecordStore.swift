@@ -65,6 +65,11 @@ public final class RecordStore: Sendable {
     /// The id the next entry queued will get.
     public var nextID: Int64 { writer.nextID }
 
+    /// The `synchronous` setting of the connection that commits (2: FULL), as SQLite reports it.
+    public func writerSynchronous() throws -> Int {
+        try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
     /// Fails every write still waiting to be committed (see `GroupCommitWriter.failPending`).
     @discardableResult
     public func failPending() -> Int {

@@ -75,6 +75,9 @@ struct RecordStoreTests {
         let queue = try DatabaseQueue(path: directory + "/" + RecordStore.fileName)
         let mode = try await queue.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
+        // synchronous is a property of a connection: read it on the connection that writes.
+        let synchronous = try await Self.withStore(directory) { store in try store.writerSynchronous() }
+        #expect(synchronous == 2, "synchronous is \(synchronous), not FULL (2)")
     }
 
     @Test("A damaged file is refused, not overwritten")
