@@ -35,8 +35,9 @@ retention:
 class Client:
     """One connection speaking protocol v1; reconnects while the daemon is down."""
 
-    def __init__(self, path):
+    def __init__(self, path, timeout=10):
         self.path = path
+        self.timeout = timeout
         self.sock = None
         self.buffer = b""
 
@@ -44,7 +45,7 @@ class Client:
         while time.monotonic() < deadline:
             try:
                 sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                sock.settimeout(10)
+                sock.settimeout(self.timeout)
                 sock.connect(self.path)
                 self.sock, self.buffer = sock, b""
                 return True
@@ -221,7 +222,8 @@ def main():
         thread.join(timeout=30)
 
     # The daemon's own verdict on its record, with everything acknowledged in it.
-    final = Client(load.path)
+    # A walk of the whole chain: generous, since the record has grown over the whole loop.
+    final = Client(load.path, timeout=600)
     final.connect(time.monotonic() + 10)
     verify = final.exchange([{"type": "verify"}])
     final.close()
