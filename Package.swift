@@ -26,6 +26,10 @@ let package = Package(
         .executable(name: "callwardend", targets: ["callwardend"]),
         .executable(name: "callwardenctl", targets: ["callwardenctl"]),
         .executable(name: "callwarden-bench", targets: ["callwarden-bench"]),
+        // For the fuzzing package in Tests/Fuzz, which links the parsers of outside input.
+        .library(name: "CallwardenCore", targets: ["CallwardenCore"]),
+        .library(name: "CallwardenProtocol", targets: ["CallwardenProtocol"]),
+        .library(name: "CallwardenRecord", targets: ["CallwardenRecord"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),

@@ -3,7 +3,8 @@ import CallwardenStore
 import Logging
 import Synchronization
 
-/// `history`'s answer: the standing and every incident with its forgiveness, from the record.
+/// `history`'s answer: the standing and one page of incidents with their forgiveness, from the
+/// record.
 public struct HistoryReport: Sendable {
     public struct Incident: Sendable {
         public var id: Int64
@@ -26,7 +27,10 @@ public struct HistoryReport: Sendable {
 
     public var caller: Caller
     public var standing: Standing
+    /// This page's incidents, oldest id first.
     public var incidents: [Incident]
+    /// The last id on this page when more follow (send it as `after`); nil on the last page.
+    public var next: Int64?
 }
 
 /// `status`'s answer.
@@ -72,13 +76,16 @@ public enum ReloadOutcome: Sendable {
 }
 
 extension Engine {
-    public func history(caller presented: String, at: Double?) async throws(EngineError) -> HistoryReport {
+    /// A caller's standing and one page of their incidents: ids above `after`, at most `limit`.
+    /// With `at`, as of that time: incidents dated after it are left out and weights decay to it;
+    /// forgiveness is as it stands now.
+    public func history(caller presented: String, at: Double?, after: Int64? = nil, limit: Int = 100) async throws(EngineError) -> HistoryReport {
         let now = time(at)
         let (caller, policy) = state.withLock { state in
             (state.policy.policy.numbering.normalise(presented), state.policy.policy)
         }
         guard let key = caller.key else {
-            return HistoryReport(caller: caller, standing: .clean, incidents: [])
+            return HistoryReport(caller: caller, standing: .clean, incidents: [], next: nil)
         }
         // Whatever this or any connection queued before must be in the answer.
         await store.barrier()
@@ -86,7 +93,8 @@ extension Engine {
         do {
             entries = try await store.entries(caller: key)
         } catch {
-            throw .unavailable("the record cannot be read (\(error))")
+            logger.error("history could not read the record: \(error)")
+            throw .unavailable("the record cannot be read; retry later")
         }
         var forgiveness: [Int64: HistoryReport.Forgiveness] = [:]
         for stored in entries where stored.entry.type == .forgiveness {
@@ -94,7 +102,12 @@ extension Engine {
                 forgiveness[ref] = .init(at: stored.entry.at, reason: stored.entry.note ?? "", by: stored.entry.by)
             }
         }
-        let incidents = entries.filter { $0.entry.type == .incident }.map { stored in
+        let after = after ?? 0
+        let matching = entries.filter { stored in
+            stored.entry.type == .incident && stored.id > after && (at == nil || stored.entry.at <= now)
+        }.sorted { $0.id < $1.id }
+        let page = matching.prefix(max(1, limit))
+        let incidents = page.map { stored in
             let entry = stored.entry
             let forgiven = forgiveness[stored.id]
             return HistoryReport.Incident(
@@ -104,9 +117,11 @@ extension Engine {
                 forgiveness: forgiven)
         }
         let standing = state.withLock { state in
-            state.policy.policy.standing(of: state.history(of: caller), at: now)
+            let history = state.history(of: caller)
+            return state.policy.policy.standing(of: at == nil ? history : history.asOf(now), at: now)
         }
-        return HistoryReport(caller: caller, standing: standing, incidents: incidents)
+        let next = matching.count > page.count ? page.last?.id : nil
+        return HistoryReport(caller: caller, standing: standing, incidents: Array(incidents), next: next)
     }
 
     public func status() async -> StatusReport {

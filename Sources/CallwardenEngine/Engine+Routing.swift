@@ -32,13 +32,14 @@ extension Engine {
         return routed
     }
 
-    /// What a call from this caller would get now, with every rule tried; changes nothing.
+    /// What a call from this caller would get now (or at `at`), with every rule tried; changes
+    /// nothing. With `at`, incidents dated after it are left out; forgiveness is as it stands now.
     public func explain(caller presented: String, dialed: String?, at: Double?) -> Explanation {
         let now = time(at)
         return state.withLock { state in
             let policy = state.policy.policy
             let caller = policy.numbering.normalise(presented)
-            let history = state.history(of: caller)
+            let history = at == nil ? state.history(of: caller) : state.history(of: caller).asOf(now)
             let context = CallContext(caller: caller, dialed: dialed.map { policy.numbering.normalise($0).key ?? $0 })
             let decision = policy.route(context, history: history, at: now, explain: true)
             let incidents = history.incidents.map { incident in

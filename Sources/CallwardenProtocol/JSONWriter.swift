@@ -50,10 +50,15 @@ public struct JSONWriter: Sendable {
         Self.append(value ? "true" : "false", to: &bytes)
     }
 
-    /// A value already encoded as JSON text (an echoed `id`).
+    /// A value already encoded as JSON text (an echoed `id`): a number or a quoted string. Text
+    /// that is neither is written as a string, so that the line stays JSON whatever is passed.
     public mutating func field(_ name: String, raw: String) {
         key(name)
-        Self.append(raw, to: &bytes)
+        if Self.isNumber(raw) || (raw.utf8.first == UInt8(ascii: "\"") && (try? JSONParser.parse(raw))?.string != nil) {
+            Self.append(raw, to: &bytes)
+        } else {
+            Self.appendQuoted(raw, to: &bytes)
+        }
     }
 
     public mutating func field(_ name: String, _ value: JSONValue) {
@@ -159,7 +164,7 @@ public struct JSONWriter: Sendable {
         switch value {
         case .null: append("null", to: &bytes)
         case .bool(let flag): append(flag ? "true" : "false", to: &bytes)
-        case .number(let raw): append(raw, to: &bytes)
+        case .number(let raw): append(isNumber(raw) ? raw : "null", to: &bytes)
         case .string(let string): appendQuoted(string, to: &bytes)
         case .array(let elements):
             bytes.append(UInt8(ascii: "["))
@@ -182,11 +187,42 @@ public struct JSONWriter: Sendable {
 
     // MARK: Text
 
+    /// A score, weight or time in seconds as JSON: to four decimals, whole numbers without a
+    /// point. JSON has no infinity or NaN: those are written `null`, never `inf`.
     static func number(_ value: Double) -> String {
         guard value.isFinite else { return "null" }
+        // Scaling by 10,000 would overflow to infinity near the top of Double's range, and beyond
+        // 1e15 there are no decimals left to round: such values are written as they are.
+        guard abs(value) < 1e15 else { return String(value) }
         let rounded = (value * 10_000).rounded() / 10_000
-        if rounded == rounded.rounded(), abs(rounded) < 1e15 { return String(Int64(rounded)) }
+        if rounded == rounded.rounded() { return String(Int64(rounded)) }
         return String(rounded)
+    }
+
+    /// Whether `text` is a JSON number (RFC 8259: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`).
+    public static func isNumber(_ text: String) -> Bool {
+        var utf8 = text.utf8[...]
+        func digits() -> Int {
+            let count = utf8.prefix { (0x30...0x39).contains($0) }.count
+            utf8 = utf8.dropFirst(count)
+            return count
+        }
+        if utf8.first == UInt8(ascii: "-") { utf8 = utf8.dropFirst() }
+        if utf8.first == UInt8(ascii: "0") {
+            utf8 = utf8.dropFirst()
+        } else if digits() == 0 {
+            return false
+        }
+        if utf8.first == UInt8(ascii: ".") {
+            utf8 = utf8.dropFirst()
+            guard digits() > 0 else { return false }
+        }
+        if utf8.first == UInt8(ascii: "e") || utf8.first == UInt8(ascii: "E") {
+            utf8 = utf8.dropFirst()
+            if utf8.first == UInt8(ascii: "+") || utf8.first == UInt8(ascii: "-") { utf8 = utf8.dropFirst() }
+            guard digits() > 0 else { return false }
+        }
+        return utf8.isEmpty
     }
 
     /// Appends `value` as JSON text (object keys sorted).
@@ -194,7 +230,7 @@ public struct JSONWriter: Sendable {
         switch value {
         case .null: text.append("null")
         case .bool(let flag): text.append(flag ? "true" : "false")
-        case .number(let raw): text.append(raw)
+        case .number(let raw): text.append(isNumber(raw) ? raw : "null")
         case .string(let string): appendQuoted(string, to: &text)
         case .array(let elements):
             text.append("[")

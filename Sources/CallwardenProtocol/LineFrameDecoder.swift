@@ -7,7 +7,8 @@ public enum InboundLine: Sendable, Equatable {
     case tooLong
 }
 
-/// Splits a byte stream into `\n`-terminated lines of at most `maximumLength` bytes.
+/// Splits a byte stream into `\n`-terminated lines of at most `maximumLength` bytes. Blank lines
+/// (nothing but spaces, tabs and a `\r`) are keep-alives: they are dropped here and get no answer.
 ///
 /// NIOExtras' LineBasedFrameDecoder has no limit, and `ByteToMessageHandler`'s buffer limit only
 /// catches partial lines still buffered: a long line that arrives whole would pass. This decoder
@@ -36,14 +37,28 @@ public struct LineFrameDecoder: ByteToMessageDecoder {
             if overflowed { return .needMoreData }
         }
         // A last line without its newline still counts: some clients omit it before closing.
-        if !overflowed, buffer.readableBytes > 0, let rest = buffer.readSlice(length: buffer.readableBytes) {
+        if !overflowed, buffer.readableBytes > 0, let rest = buffer.readSlice(length: buffer.readableBytes), !Self.isBlank(rest) {
             context.fireChannelRead(wrapInboundOut(.line(Self.trimmingCarriageReturn(rest))))
         }
         return .needMoreData
     }
 
+    /// The next complete line that is not blank, `.tooLong` once, or nil when more bytes are needed.
+    public mutating func nextLine(_ buffer: inout ByteBuffer) throws -> InboundLine? {
+        while let unit = try nextAnyLine(&buffer) {
+            if case .line(let line) = unit, Self.isBlank(line) { continue }
+            return unit
+        }
+        return nil
+    }
+
+    /// Whether a line holds only JSON white space other than `\n` (space, tab, `\r`).
+    static func isBlank(_ line: ByteBuffer) -> Bool {
+        line.readableBytesView.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+    }
+
     /// The next complete line, `.tooLong` once, or nil when more bytes are needed.
-    mutating func nextLine(_ buffer: inout ByteBuffer) throws -> InboundLine? {
+    private mutating func nextAnyLine(_ buffer: inout ByteBuffer) throws -> InboundLine? {
         if overflowed {
             buffer.moveReaderIndex(to: buffer.writerIndex)
             return nil

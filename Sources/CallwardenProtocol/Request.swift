@@ -7,9 +7,12 @@ public enum Request: Sendable, Equatable {
     case hangupRequest(call: String, agent: String?, at: Double?)
     case callEnded(call: String, by: EndedBy?, outcome: CallOutcome?, at: Double?)
     case status
-    case history(caller: String)
-    case explain(caller: String, dialed: String?)
-    case forgive(caller: String, reason: String, incident: Int64?)
+    /// One page of a caller's incidents (ids above `after`, at most `limit`), as of `at`.
+    case history(caller: String, at: Double?, after: Int64?, limit: Int?)
+    /// What a call would get at `at` (default: now).
+    case explain(caller: String, dialed: String?, at: Double?)
+    /// `at`: the forgiveness's time in the record (default: now).
+    case forgive(caller: String, reason: String, incident: Int64?, at: Double?)
     case reload
     /// Walk the record's hash chain.
     case verify
@@ -24,13 +27,39 @@ public enum Request: Sendable, Equatable {
     public enum EndedBy: String, Sendable, CaseIterable { case caller, agent, system }
     public enum CallOutcome: String, Sendable, CaseIterable { case resolved, unresolved, abusive }
 
-    /// The role a peer needs to send this request.
-    public var role: Role {
+    /// The event's time as the client sent it (`at`), if the request has one.
+    public var eventTime: Double? {
         switch self {
-        // Anyone who can reach the socket may ask whether the daemon is serving.
-        case .status: .none
-        case .callOffered, .abuse, .warning, .supervisor, .hangupRequest, .callEnded: .telephony
-        case .history, .explain, .forgive, .reload, .verify, .export, .tail, .purge: .admin
+        case .callOffered(_, _, _, let at), .abuse(_, _, _, _, _, let at), .warning(_, _, let at), .supervisor(_, _, _, let at),
+             .hangupRequest(_, _, let at), .callEnded(_, _, _, let at), .history(_, let at, _, _), .explain(_, _, let at),
+             .forgive(_, _, _, let at):
+            at
+        case .status, .reload, .verify, .export, .tail, .purge:
+            nil
+        }
+    }
+
+    /// The role a peer needs to send this request.
+    public var role: Role { type.role }
+
+    /// The request's `type`.
+    public var type: RequestType {
+        switch self {
+        case .callOffered: .callOffered
+        case .abuse: .abuse
+        case .warning: .warning
+        case .supervisor: .supervisor
+        case .hangupRequest: .hangupRequest
+        case .callEnded: .callEnded
+        case .status: .status
+        case .history: .history
+        case .explain: .explain
+        case .forgive: .forgive
+        case .reload: .reload
+        case .verify: .verify
+        case .export: .export
+        case .tail: .tail
+        case .purge: .purge
         }
     }
 }
@@ -67,6 +96,16 @@ public enum RequestType: String, Sendable, CaseIterable {
     case tail
     case purge
 
+    /// The role a peer needs to send this type of request.
+    public var role: Role {
+        switch self {
+        // Anyone who can reach the socket may ask whether the daemon is serving.
+        case .status: .none
+        case .callOffered, .abuse, .warning, .supervisor, .hangupRequest, .callEnded: .telephony
+        case .history, .explain, .forgive, .reload, .verify, .export, .tail, .purge: .admin
+        }
+    }
+
     /// Fields beyond `type` and `id`.
     var fields: Set<String> { Self.fieldsByType[self]! }
 
@@ -81,7 +120,7 @@ public enum RequestType: String, Sendable, CaseIterable {
         case .callEnded: ["call", "by", "outcome", "at"]
         case .status, .reload, .verify, .tail, .purge: []
         case .export: ["caller", "since", "after", "limit"]
-        case .history: ["caller", "at"]
+        case .history: ["caller", "at", "after", "limit"]
         case .explain: ["caller", "dialed", "at"]
         case .forgive: ["caller", "reason", "incident", "at"]
         }

@@ -15,6 +15,11 @@ public struct DecodedLine: Sendable {
 public enum RequestDecoder {
     /// Longest text accepted in any one field (call ids, notes, reasons).
     public static let maximumFieldLength = 4096
+    /// Most entries `export` answers in one page (docs/record.md).
+    public static let maximumExportPage: Int64 = 1000
+    /// Most incidents `history` answers in one page, and how many when the client does not say.
+    public static let maximumHistoryPage: Int64 = 1000
+    public static let defaultHistoryPage = 100
 
     public static func decode<Bytes: Sequence<UInt8>>(_ line: Bytes) -> DecodedLine {
         let value: JSONValue
@@ -70,17 +75,19 @@ public enum RequestDecoder {
         case .reload:
             return .reload
         case .history:
-            return .history(caller: try fields.caller("caller"))
+            return .history(
+                caller: try fields.caller("caller"), at: try fields.time(), after: try fields.whole("after", in: 0...Int64.max),
+                limit: try fields.whole("limit", in: 1...RequestDecoder.maximumHistoryPage).map { Int(clamping: $0) })
         case .explain:
-            return .explain(caller: try fields.caller("caller"), dialed: try fields.optional("dialed"))
+            return .explain(caller: try fields.caller("caller"), dialed: try fields.optional("dialed"), at: try fields.time())
         case .forgive:
-            return .forgive(caller: try fields.required("caller"), reason: try fields.required("reason"), incident: try fields.incident())
+            return .forgive(caller: try fields.required("caller"), reason: try fields.required("reason"), incident: try fields.incident(), at: try fields.time())
         case .verify:
             return .verify
         case .export:
             return .export(
-                caller: try fields.optionalCaller("caller"), since: try fields.time("since"), after: try fields.whole("after", atLeast: 0),
-                limit: try fields.whole("limit", atLeast: 1).map { Int(clamping: $0) })
+                caller: try fields.optionalCaller("caller"), since: try fields.time("since"), after: try fields.whole("after", in: 0...Int64.max),
+                limit: try fields.whole("limit", in: 1...RequestDecoder.maximumExportPage).map { Int(clamping: $0) })
         case .tail:
             return .tail
         case .purge:
@@ -108,6 +115,11 @@ private struct Fields {
         guard let text = value.string else { throw ProtocolError(.badRequest, "'\(name)' must be a string, not \(value.typeName)") }
         guard text.utf8.count <= RequestDecoder.maximumFieldLength else {
             throw ProtocolError(.badRequest, "'\(name)' is longer than \(RequestDecoder.maximumFieldLength) bytes")
+        }
+        // The record binds text as C strings would end it: a NUL would be acknowledged, stored cut
+        // short, and from then on fail verification. Refused, so that what is stored is what was sent.
+        guard !text.utf8.contains(0) else {
+            throw ProtocolError(.badRequest, "'\(name)' must not contain NUL (\\u0000)")
         }
         return text
     }
@@ -142,37 +154,29 @@ private struct Fields {
         return id
     }
 
-    /// `at` (or another time field): RFC 3339 text or seconds since 1970.
+    /// `at` (or another time field): RFC 3339 text or seconds since 1970, within `EventTime.window`.
     func time(_ name: String = "at") throws(ProtocolError) -> Double? {
         guard let value = object[name], value != .null else { return nil }
-        if let seconds = value.double, seconds.isFinite, seconds >= 0 { return seconds }
-        if let text = value.string, let date = EventTime.parse(text) { return date }
-        throw ProtocolError(.badRequest, "'\(name)' must be RFC 3339 (2026-11-23T16:05:00Z) or seconds since 1970")
-    }
-
-    /// A whole number of at least `minimum` (an entry id, a page size).
-    func whole(_ name: String, atLeast minimum: Int64) throws(ProtocolError) -> Int64? {
-        guard let value = object[name], value != .null else { return nil }
-        guard let number = value.int64, number >= minimum else { throw ProtocolError(.badRequest, "'\(name)' must be a whole number of at least \(minimum)") }
-        return number
-    }
-}
-
-/// Event times as switches send them.
-public enum EventTime {
-    /// Seconds since 1970 from RFC 3339 text, with or without fractional seconds.
-    public static func parse(_ text: String) -> Double? {
-        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date.timeIntervalSince1970 }
-        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle()) { return date.timeIntervalSince1970 }
-        return nil
-    }
-
-    /// RFC 3339 text in UTC, to the second... or to the millisecond when there is a fraction.
-    public static func format(_ seconds: Double) -> String {
-        let date = Date(timeIntervalSince1970: seconds)
-        if seconds == seconds.rounded() {
-            return date.formatted(Date.ISO8601FormatStyle())
+        let seconds: Double
+        if let number = value.double {
+            seconds = number  // text such as 1e400 reads as infinity: refused by the window below
+        } else if let text = value.string, let parsed = EventTime.parse(text) {
+            seconds = parsed
+        } else {
+            throw ProtocolError(.badRequest, "'\(name)' must be RFC 3339 (2026-11-23T16:05:00Z) or seconds since 1970")
         }
-        return date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        guard EventTime.window.contains(seconds) else {
+            throw ProtocolError(.badRequest, "'\(name)' must be from \(EventTime.windowText)")
+        }
+        return seconds
+    }
+
+    /// A whole number within `bounds` (an entry id, a page size).
+    func whole(_ name: String, in bounds: ClosedRange<Int64>) throws(ProtocolError) -> Int64? {
+        guard let value = object[name], value != .null else { return nil }
+        guard let number = value.int64, bounds.contains(number) else {
+            throw ProtocolError(.badRequest, "'\(name)' must be a whole number from \(bounds.lowerBound) to \(bounds.upperBound)")
+        }
+        return number
     }
 }

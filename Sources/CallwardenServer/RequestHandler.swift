@@ -28,26 +28,29 @@ public struct RequestHandler: Sendable {
         let request: Request
         switch line.request {
         case .failure(let error):
-            return .now(failure(error, id: line.id, type: line.type))
+            return .now(failure(error, id: line.id, type: Self.countedType(line.type, role: role)))
         case .success(let decoded):
             request = decoded
         }
-        let type = line.type ?? "?"
+        let type = request.type.rawValue
         guard role >= request.role else {
             logger.warning("Forbidden: \(type) from \(peer.map(String.init(describing:)) ?? "an unknown peer") (role \(role.rawValue))", metadata: [
                 LogEvent.metadataKey: LogEvent.forbidden.metadataValue,
                 "uid": .string(peer.map { String($0.uid) } ?? "?"), "pid": .string(peer.map { String($0.pid) } ?? "?"),
             ])
-            return .now(failure(ProtocolError(.forbidden, "\(type) needs the \(request.role.rawValue) role; this peer (\(peer.map(String.init(describing:)) ?? "unknown")) has \(role.rawValue)"), id: line.id, type: type))
+            return .now(failure(ProtocolError(.forbidden, "\(type) needs the \(request.role.rawValue) role; this peer (\(peer.map(String.init(describing:)) ?? "unknown")) has \(role.rawValue)"), id: line.id, type: Self.unknownType))
         }
         let id = line.id
+        if let at = request.eventTime, let refusal = refuseFuture(at) {
+            return .now(failure(refusal, id: id, type: type))
+        }
         switch request {
         case .callOffered(let call, let caller, let dialed, let at):
             // The engine counts this request itself, under the lock it takes anyway.
             let routed = engine.offerCall(call: call, caller: caller, dialed: dialed, at: at)
             return .now(success(id: id, type: type, counted: true) { Responses.write(routed, to: &$0) })
-        case .explain(let caller, let dialed):
-            let explanation = engine.explain(caller: caller, dialed: dialed, at: nil)
+        case .explain(let caller, let dialed, let at):
+            let explanation = engine.explain(caller: caller, dialed: dialed, at: at)
             return .now(success(id: id, type: type) { Responses.write(explanation, to: &$0) })
         case .reload:
             return .now(reload(id: id, type: type))
@@ -57,10 +60,10 @@ public struct RequestHandler: Sendable {
                 // `by` names the sender: an operator recording an incident by hand is on record.
                 try engine.recordAbuse(AbuseReport(call: call, caller: caller, kind: kind, agent: agent, note: note, at: at, by: peer.map { "uid \($0.uid)" }))
             } format: { Responses.write($1, to: &$0) }
-        case .forgive(let caller, let reason, let incident):
+        case .forgive(let caller, let reason, let incident, let at):
             let by = peer.map { "uid \($0.uid)" } ?? "unknown"
             return write(id: id, type: type) { () throws(EngineError) in
-                try engine.forgive(caller: caller, reason: reason, incident: incident, by: by, at: nil)
+                try engine.forgive(caller: caller, reason: reason, incident: incident, by: by, at: at)
             } format: { Responses.write($1, to: &$0) }
         case .warning(let call, let agent, let at):
             return write(id: id, type: type) { () throws(EngineError) in
@@ -88,15 +91,28 @@ public struct RequestHandler: Sendable {
         }
     }
 
+    /// An `at` later than the daemon's clock plus the policy's clock skew is refused: it would
+    /// date an incident in the future, where it keeps its full weight and its call never expires.
+    private func refuseFuture(_ at: Double) -> ProtocolError? {
+        let latest = engine.latestEventTime()
+        guard at > latest else { return nil }
+        let skew = Policy.durationText(engine.policy.policy.limits.clockSkew)
+        return ProtocolError(.badRequest, "'at' must be from \(EventTime.format(EventTime.earliest)) to \(skew) after the daemon's clock (now \(EventTime.format(engine.now().rounded(.down)))); it was \(EventTime.format(at))")
+    }
+
     private func answerLater(_ request: Request, id: String?, type: String, peer: PeerCredentials?) async -> String {
         do throws(EngineError) {
             switch request {
-            case .history(let caller):
-                let report = try await engine.history(caller: caller, at: nil)
+            case .history(let caller, let at, let after, let limit):
+                let report = try await engine.history(caller: caller, at: at, after: after, limit: limit ?? RequestDecoder.defaultHistoryPage)
                 return success(id: id, type: type) { Responses.write(report, to: &$0) }
             case .status:
                 let report = await engine.status()
-                return success(id: id, type: type) { Responses.write(report, to: &$0) }
+                let alerts = engine.alertFigures
+                return success(id: id, type: type) { writer in
+                    Responses.write(report, to: &writer)
+                    Responses.write(alerts, to: &writer)
+                }
             case .verify:
                 let report = try await engine.verifyRecord()
                 return success(id: id, type: type) { Responses.write(report, to: &$0) }
@@ -165,8 +181,19 @@ public struct RequestHandler: Sendable {
     }
 
     func failure(_ error: ProtocolError, id: String?, type: String?) -> String {
-        engine.count(request: type ?? "?", error: error.code.rawValue)
+        engine.count(request: type ?? Self.unknownType, error: error.code.rawValue)
         return Responses.failure(error, id: id)
+    }
+
+    /// What `status` counts lines under when they are not a request this peer may send.
+    static let unknownType = "unknown"
+
+    /// The name `status` counts a line under: its `type` when that is a known type this peer may
+    /// send, otherwise `unknown`. Never the client's own text: any peer could grow the counters
+    /// without bound, one new `type` at a time.
+    static func countedType(_ sent: String?, role: Role) -> String {
+        guard let sent, let type = RequestType(rawValue: sent), role >= type.role else { return unknownType }
+        return type.rawValue
     }
 
     static func protocolError(_ error: EngineError) -> ProtocolError {

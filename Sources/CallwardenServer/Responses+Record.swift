@@ -50,8 +50,9 @@ extension Responses {
             switch field.name {
             case "id", "recorded_at", "at", "ref":
                 let name = field.name == "recorded_at" || field.name == "at" ? field.name + "_us" : field.name
-                // A value that is not a whole number (an edited row) is kept as text, exactly.
-                if let value = field.value, Int64(value) != nil {
+                // A value that is not a whole number in plain decimal (an edited row: `7.5`, `+7`,
+                // `007`) is kept as text, exactly.
+                if let value = field.value, Int64(value).map(String.init) == value {
                     writer.field(name, raw: value)
                 } else {
                     writer.field(name, field.value)

@@ -77,6 +77,7 @@ enum Responses {
                 }
             }
         }
+        if let next = report.next { writer.field("next", next) } else { writer.field("next", nil as String?) }
     }
 
     static func write(_ explanation: Explanation, to writer: inout JSONWriter) {
@@ -138,6 +139,15 @@ enum Responses {
                 object.field("degraded_since", EventTime.format(degraded.since))
                 object.field("refused_writes", degraded.failedWrites)
             }
+        }
+    }
+
+    static func write(_ alerts: AlertRunner.Figures, to writer: inout JSONWriter) {
+        writer.object("alerts") { object in
+            object.field("ran", alerts.ran)
+            object.field("running", alerts.running)
+            object.field("waiting", alerts.waiting)
+            object.field("dropped", alerts.dropped)
         }
     }
 

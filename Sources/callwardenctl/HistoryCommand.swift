@@ -21,10 +21,22 @@ struct HistoryCommand: ControlCommand {
     var caller: String
 
     func execute() throws(ControlFailure) {
-        let answer = try options.request("history") { $0.field("caller", caller) }
-        guard !options.json else { return }
+        // The daemon answers in pages; with --json each page is printed as its own line.
+        var pages: [Answer] = []
+        var after: Int64?
+        repeat {
+            let page = try options.request("history") { writer in
+                writer.field("caller", caller)
+                if let after { writer.field("after", after) }
+            }
+            pages.append(page)
+            let next = page["next"]?.int64
+            // A next that does not move forward would repeat the same page for ever.
+            after = next.flatMap { next in next > (after ?? 0) ? next : nil }
+        } while after != nil
+        guard !options.json, let answer = pages.first else { return }
         let standing = answer["standing"]
-        let incidents = answer["incidents"]?.array ?? []
+        let incidents = pages.flatMap { $0["incidents"]?.array ?? [] }
         Output.line("\(answer["caller"].text): score \(HumanTime.number(standing["score"])), \(Self.count(standing["incidents"]?.int64 ?? 0, "unforgiven incident"))")
         guard !incidents.isEmpty else {
             Output.line("  No incidents on record.")

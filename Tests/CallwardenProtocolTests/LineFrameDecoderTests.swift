@@ -25,7 +25,15 @@ struct LineFrameDecoderTests {
     func byteAtATime() throws {
         let bytes = Array("one\ntwo\r\n\nthree\n".utf8)
         let lines = try run(bytes.map { [$0] })
-        #expect(lines.map(text) == ["one", "two", "", "three"])
+        #expect(lines.map(text) == ["one", "two", "three"])
+    }
+
+    @Test("Blank and whitespace-only lines are dropped, whole or a byte at a time, and at close")
+    func blankLines() throws {
+        let bytes = Array("\n \n\t\r\n \t \na\n  \r\n\r\nb\n   ".utf8)
+        #expect(try run([bytes], close: true).map(text) == ["a", "b"])
+        #expect(try run(bytes.map { [$0] }, close: true).map(text) == ["a", "b"])
+        #expect(try run([Array(" x \n".utf8)]).map(text) == [" x "])
     }
 
     @Test("Many lines in one read")

@@ -17,8 +17,19 @@ struct RequestDecoderTests {
         #expect(try decode(#"{"type":"abuse","caller":"x","kind":"verbal","at":"2027-01-15T08:00:00Z"}"#).request.get() == .abuse(call: nil, caller: "x", kind: "verbal", agent: nil, note: nil, at: 1_800_000_000))
         #expect(try decode(#"{"type":"abuse","caller":"x","kind":"verbal","at":"2027-01-15T08:00:00.250+00:00"}"#).request.get() == .abuse(call: nil, caller: "x", kind: "verbal", agent: nil, note: nil, at: 1_800_000_000.25))
         #expect(try decode(#"{"type":"supervisor","call":"c","verdict":"approve"}"#).request.get() == .supervisor(call: "c", verdict: .approve, supervisor: nil, at: nil))
-        #expect(try decode(#"{"type":"forgive","caller":"x","reason":"r","incident":3}"#).request.get() == .forgive(caller: "x", reason: "r", incident: 3))
+        #expect(try decode(#"{"type":"forgive","caller":"x","reason":"r","incident":3}"#).request.get() == .forgive(caller: "x", reason: "r", incident: 3, at: nil))
         #expect(try decode(#"{"type":"status"}"#).request.get() == .status)
+    }
+
+    @Test("history, explain and forgive carry their at; history its page")
+    func queryTimes() throws {
+        #expect(try decode(#"{"type":"history","caller":"x","at":1800000000,"after":12,"limit":50}"#).request.get() == .history(caller: "x", at: 1_800_000_000, after: 12, limit: 50))
+        #expect(try decode(#"{"type":"history","caller":"x"}"#).request.get() == .history(caller: "x", at: nil, after: nil, limit: nil))
+        #expect(try decode(#"{"type":"explain","caller":"x","at":"2027-01-15T08:00:00Z"}"#).request.get() == .explain(caller: "x", dialed: nil, at: 1_800_000_000))
+        #expect(try decode(#"{"type":"forgive","caller":"x","reason":"r","at":1800000000}"#).request.get() == .forgive(caller: "x", reason: "r", incident: nil, at: 1_800_000_000))
+        #expect(try decode(#"{"type":"history","caller":"x","at":5}"#).request.get().eventTime == 5)
+        #expect(code(#"{"type":"history","caller":"x","limit":0}"#) == .badRequest)
+        #expect(code(#"{"type":"history","caller":"x","limit":1001}"#) == .badRequest)
     }
 
     @Test("The id is echoed exactly as sent")

@@ -17,11 +17,12 @@ public struct Policy: Sendable {
     public var alert: AlertAction?
     public var detection: [DetectionRule]
     public var retention: RetentionRules
+    public var limits: PolicyLimits
 
     public init(
         name: String, numbering: NumberingPlan, categories: [String: AbuseCategory], standing: StandingRules,
         rules: [RoutingRule], ladder: LadderRules, alert: AlertAction?, detection: [DetectionRule],
-        retention: RetentionRules
+        retention: RetentionRules, limits: PolicyLimits = PolicyLimits()
     ) {
         self.name = name
         self.numbering = numbering
@@ -32,6 +33,7 @@ public struct Policy: Sendable {
         self.alert = alert
         self.detection = detection
         self.retention = retention
+        self.limits = limits
     }
 
     /// Category names in a stable order, for messages that list what would be valid.
@@ -88,6 +90,17 @@ public struct RetentionRules: Sendable, Equatable {
         self.forgiven = forgiven
         self.faded = faded
         self.fadedBelow = fadedBelow
+    }
+}
+
+/// What the daemon accepts from its peers.
+public struct PolicyLimits: Sendable, Equatable {
+    /// Seconds an event's `at` may be ahead of the daemon's clock (switches' clocks drift); an
+    /// event dated later is refused.
+    public var clockSkew: Double
+
+    public init(clockSkew: Double = 300) {
+        self.clockSkew = clockSkew
     }
 }
 

@@ -5,7 +5,7 @@ import Yams
 /// The format is YAML (see docs/policy.md and the shipped `Config/policy.yaml`). The parser does no
 /// I/O: the daemon reads the file and hands over its text.
 public enum PolicyParser {
-    static let topLevelKeys = ["policy", "numbering", "categories", "standing", "rules", "ladder", "alert", "detection", "retention"]
+    static let topLevelKeys = ["policy", "numbering", "categories", "standing", "rules", "ladder", "alert", "detection", "retention", "limits"]
 
     public static func parse(_ text: String, file: String = "<policy>") throws(PolicyErrors) -> Policy {
         let reader = PolicyReader(file: file)
@@ -51,10 +51,11 @@ private struct PolicyBuilder {
         let alert = top["alert"].flatMap(alertAction)
         let detection = top["detection"].map { detectionRules($0, kinds: kinds) } ?? []
         let retention = top["retention"].map(retentionRules) ?? RetentionRules()
-        guard let numbering, let standing, let ladder, let retention else { return nil }
+        let limits = top["limits"].map(limitsRules) ?? PolicyLimits()
+        guard let numbering, let standing, let ladder, let retention, let limits else { return nil }
         return Policy(
             name: name, numbering: numbering, categories: categories, standing: standing, rules: rules,
-            ladder: ladder, alert: alert, detection: detection, retention: retention
+            ladder: ladder, alert: alert, detection: detection, retention: retention, limits: limits
         )
     }
 
@@ -100,8 +101,8 @@ private struct PolicyBuilder {
                 continue
             }
             guard let map = reader.mapping(value, path, allowed: ["weight", "half_life", "alert", "hangup", "ladder"], required: ["weight", "half_life"]) else { continue }
-            let weight = map["weight"].flatMap { reader.double($0, "\(path).weight", atLeast: 0) }
-            let halfLife = map["half_life"].flatMap { reader.duration($0, "\(path).half_life", positive: true) }
+            let weight = map["weight"].flatMap { reader.double($0, "\(path).weight", in: PolicyBounds.weight) }
+            let halfLife = map["half_life"].flatMap { reader.duration($0, "\(path).half_life", in: PolicyBounds.halfLife) }
             let alert = map["alert"].flatMap { reader.bool($0, "\(path).alert") } ?? false
             var skipsLadder = false
             if let hangup = map["hangup"] {
@@ -120,8 +121,8 @@ private struct PolicyBuilder {
 
     private func standingRules(_ node: Node) -> StandingRules? {
         guard let map = reader.mapping(node, "standing", allowed: ["resolved_call_credit", "credit_half_life"]) else { return nil }
-        let credit = map["resolved_call_credit"].map { reader.double($0, "standing.resolved_call_credit", atLeast: 0) } ?? 0
-        let halfLife = map["credit_half_life"].map { reader.duration($0, "standing.credit_half_life", positive: true) } ?? 30 * 86_400
+        let credit = map["resolved_call_credit"].map { reader.double($0, "standing.resolved_call_credit", in: PolicyBounds.weight) } ?? 0
+        let halfLife = map["credit_half_life"].map { reader.duration($0, "standing.credit_half_life", in: PolicyBounds.halfLife) } ?? 30 * 86_400
         guard let credit, let halfLife else { return nil }
         return StandingRules(resolvedCallCredit: credit, creditHalfLife: halfLife)
     }
@@ -149,7 +150,7 @@ private struct PolicyBuilder {
             }
             let route = map["route"].flatMap { routeValue($0, "\(path).route") }
             let queue = map["queue"].flatMap { reader.string($0, "\(path).queue") }
-            let priority = map["priority"].map { reader.int($0, "\(path).priority", atLeast: 0) } ?? 0
+            let priority = map["priority"].map { reader.int($0, "\(path).priority", in: PolicyBounds.priority) } ?? 0
             let reason = map["reason"].flatMap { reader.string($0, "\(path).reason") } ?? name
             guard let name, let route, let queue, let priority, let reason else { continue }
             rules.append(RoutingRule(name: name, condition: condition, route: route, queue: queue, priority: priority, reason: reason))
@@ -173,13 +174,13 @@ private struct PolicyBuilder {
         }
         var condition = RuleCondition()
         if let score = map["score"], let clause = reader.mapping(score, "\(path).score", allowed: ["at_least", "kinds"], required: ["at_least"]) {
-            let atLeast = clause["at_least"].flatMap { reader.double($0, "\(path).score.at_least", atLeast: 0) }
+            let atLeast = clause["at_least"].flatMap { reader.double($0, "\(path).score.at_least", in: PolicyBounds.scoreThreshold) }
             let scoreKinds = clause["kinds"].flatMap { kindSet($0, "\(path).score.kinds", kinds: kinds) }
             if let atLeast { condition.score = ScoreClause(atLeast: atLeast, kinds: scoreKinds) }
         }
         if let incidents = map["incidents"], let clause = reader.mapping(incidents, "\(path).incidents", allowed: ["at_least", "within", "kinds"], required: ["at_least"]) {
-            let atLeast = clause["at_least"].flatMap { reader.int($0, "\(path).incidents.at_least", atLeast: 1) }
-            let within = clause["within"].flatMap { reader.duration($0, "\(path).incidents.within", positive: true) }
+            let atLeast = clause["at_least"].flatMap { reader.int($0, "\(path).incidents.at_least", in: PolicyBounds.incidentCount) }
+            let within = clause["within"].flatMap { reader.duration($0, "\(path).incidents.within", in: PolicyBounds.incidentWindow) }
             let incidentKinds = clause["kinds"].flatMap { kindSet($0, "\(path).incidents.kinds", kinds: kinds) }
             if let atLeast { condition.incidents = IncidentsClause(atLeast: atLeast, within: within, kinds: incidentKinds) }
         }
@@ -202,11 +203,11 @@ private struct PolicyBuilder {
     private func ladderRules(_ node: Node) -> LadderRules? {
         guard let map = reader.mapping(node, "ladder", allowed: ["vent", "warning_required", "supervisor_required", "supervisor_timeout", "max_call_length"]) else { return nil }
         let defaults = LadderRules.defaults
-        let vent = map["vent"].map { reader.duration($0, "ladder.vent") } ?? defaults.vent
+        let vent = map["vent"].map { reader.duration($0, "ladder.vent", in: PolicyBounds.vent) } ?? defaults.vent
         let warning = map["warning_required"].map { reader.bool($0, "ladder.warning_required") } ?? defaults.warningRequired
         let supervisor = map["supervisor_required"].map { reader.bool($0, "ladder.supervisor_required") } ?? defaults.supervisorRequired
-        let timeout = map["supervisor_timeout"].map { reader.duration($0, "ladder.supervisor_timeout") } ?? defaults.supervisorTimeout
-        let maxLength = map["max_call_length"].map { reader.duration($0, "ladder.max_call_length", positive: true) } ?? defaults.maxCallLength
+        let timeout = map["supervisor_timeout"].map { reader.duration($0, "ladder.supervisor_timeout", in: PolicyBounds.supervisorTimeout) } ?? defaults.supervisorTimeout
+        let maxLength = map["max_call_length"].map { reader.duration($0, "ladder.max_call_length", in: PolicyBounds.maxCallLength) } ?? defaults.maxCallLength
         guard let vent, let warning, let supervisor, let timeout, let maxLength else { return nil }
         return LadderRules(vent: vent, warningRequired: warning, supervisorRequired: supervisor, supervisorTimeout: timeout, maxCallLength: maxLength)
     }
@@ -214,7 +215,7 @@ private struct PolicyBuilder {
     private func ladderOverride(_ node: Node, _ path: String) -> LadderOverride? {
         guard let map = reader.mapping(node, path, allowed: ["vent", "warning_required", "supervisor_required"]) else { return nil }
         return LadderOverride(
-            vent: map["vent"].flatMap { reader.duration($0, "\(path).vent") },
+            vent: map["vent"].flatMap { reader.duration($0, "\(path).vent", in: PolicyBounds.vent) },
             warningRequired: map["warning_required"].flatMap { reader.bool($0, "\(path).warning_required") },
             supervisorRequired: map["supervisor_required"].flatMap { reader.bool($0, "\(path).supervisor_required") }
         )
@@ -226,7 +227,7 @@ private struct PolicyBuilder {
         if let command, let program = command.first, !program.hasPrefix("/") {
             reader.fail(map["command"], "alert.command", "the program must be an absolute path, not '\(program)'")
         }
-        let timeout = map["timeout"].map { reader.duration($0, "alert.timeout", positive: true) } ?? 10
+        let timeout = map["timeout"].map { reader.duration($0, "alert.timeout", in: PolicyBounds.alertTimeout) } ?? 10
         guard let command, !command.isEmpty, let timeout else { return nil }
         return AlertAction(command: command, timeout: timeout)
     }
@@ -241,9 +242,9 @@ private struct PolicyBuilder {
             let path = "detection[\(index)]"
             guard let map = reader.mapping(item, path, allowed: ["name", "calls", "within", "shorter_than", "ended_by", "kind"], required: ["name", "calls", "within", "shorter_than"]) else { continue }
             let name = map["name"].flatMap { reader.string($0, "\(path).name") }
-            let calls = map["calls"].flatMap { reader.int($0, "\(path).calls", atLeast: 2) }
-            let within = map["within"].flatMap { reader.duration($0, "\(path).within", positive: true) }
-            let shorter = map["shorter_than"].flatMap { reader.duration($0, "\(path).shorter_than", positive: true) }
+            let calls = map["calls"].flatMap { reader.int($0, "\(path).calls", in: PolicyBounds.detectionCalls) }
+            let within = map["within"].flatMap { reader.duration($0, "\(path).within", in: PolicyBounds.detectionWindow) }
+            let shorter = map["shorter_than"].flatMap { reader.duration($0, "\(path).shorter_than", in: PolicyBounds.shortCall) }
             var endedBy: String?
             if let node = map["ended_by"] {
                 endedBy = node.scalar?.string
@@ -264,11 +265,18 @@ private struct PolicyBuilder {
 
     private func retentionRules(_ node: Node) -> RetentionRules? {
         guard let map = reader.mapping(node, "retention", allowed: ["forgiven", "faded", "faded_below"]) else { return nil }
-        let forgiven = map["forgiven"].flatMap { reader.duration($0, "retention.forgiven", positive: true) }
-        let faded = map["faded"].flatMap { reader.duration($0, "retention.faded", positive: true) }
-        let below = map["faded_below"].map { reader.double($0, "retention.faded_below", atLeast: 0) } ?? 0.01
+        let forgiven = map["forgiven"].flatMap { reader.duration($0, "retention.forgiven", in: PolicyBounds.retention) }
+        let faded = map["faded"].flatMap { reader.duration($0, "retention.faded", in: PolicyBounds.retention) }
+        let below = map["faded_below"].map { reader.double($0, "retention.faded_below", in: PolicyBounds.weight) } ?? 0.01
         guard let below else { return nil }
         return RetentionRules(forgiven: forgiven, faded: faded, fadedBelow: below)
+    }
+
+    private func limitsRules(_ node: Node) -> PolicyLimits? {
+        guard let map = reader.mapping(node, "limits", allowed: ["clock_skew"]) else { return nil }
+        let skew = map["clock_skew"].map { reader.duration($0, "limits.clock_skew", in: PolicyBounds.clockSkew) } ?? PolicyLimits().clockSkew
+        guard let skew else { return nil }
+        return PolicyLimits(clockSkew: skew)
     }
 
     static func isName(_ text: String) -> Bool {

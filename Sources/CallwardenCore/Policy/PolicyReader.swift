@@ -52,25 +52,27 @@ final class PolicyReader {
         return text
     }
 
-    func double(_ node: Node, _ path: String, atLeast minimum: Double? = nil) -> Double? {
-        guard let text = node.scalar?.string, let value = Double(text), value.isFinite else {
-            fail(node, path, "expected a number")
+    /// A decimal number within `bounds`.
+    func double(_ node: Node, _ path: String, in bounds: ClosedRange<Double>) -> Double? {
+        guard let text = node.scalar?.string, let value = PolicyNumber.decimal(text) else {
+            fail(node, path, "expected a number from \(bounds.lowerBound.policyText) to \(bounds.upperBound.policyText)")
             return nil
         }
-        if let minimum, value < minimum {
-            fail(node, path, "must be at least \(minimum.policyText), not \(text)")
+        guard bounds.contains(value) else {
+            fail(node, path, "must be from \(bounds.lowerBound.policyText) to \(bounds.upperBound.policyText), not \(text)")
             return nil
         }
         return value
     }
 
-    func int(_ node: Node, _ path: String, atLeast minimum: Int) -> Int? {
+    /// A whole number within `bounds`.
+    func int(_ node: Node, _ path: String, in bounds: ClosedRange<Int>) -> Int? {
         guard let text = node.scalar?.string, let value = Int(text) else {
-            fail(node, path, "expected a whole number")
+            fail(node, path, "expected a whole number from \(bounds.lowerBound) to \(bounds.upperBound)")
             return nil
         }
-        guard value >= minimum else {
-            fail(node, path, "must be at least \(minimum), not \(text)")
+        guard bounds.contains(value) else {
+            fail(node, path, "must be from \(bounds.lowerBound) to \(bounds.upperBound), not \(text)")
             return nil
         }
         return value
@@ -86,14 +88,15 @@ final class PolicyReader {
         }
     }
 
-    /// A duration such as `60s`, `10m`, `90d`; never negative.
-    func duration(_ node: Node, _ path: String, positive: Bool = false) -> Double? {
-        guard let text = node.scalar?.string, let seconds = PolicyDuration.seconds(text), seconds.isFinite else {
-            fail(node, path, "expected a duration such as 60s, 10m, 12h, 90d or 1y")
+    /// A duration such as `60s`, `10m`, `90d`, within `bounds` (seconds).
+    func duration(_ node: Node, _ path: String, in bounds: ClosedRange<Double>) -> Double? {
+        let range = "from \(Policy.durationText(bounds.lowerBound)) to \(Policy.durationText(bounds.upperBound))"
+        guard let text = node.scalar?.string, let seconds = PolicyDuration.seconds(text) else {
+            fail(node, path, "expected a duration \(range), such as 60s, 10m, 12h, 90d or 1y")
             return nil
         }
-        if seconds < 0 || (positive && seconds == 0) {
-            fail(node, path, "must be \(positive ? "greater than zero" : "zero or more"), not \(text)")
+        guard bounds.contains(seconds) else {
+            fail(node, path, "must be \(range), not \(text)")
             return nil
         }
         return seconds

@@ -1,0 +1,18 @@
+import CallwardenCore
+
+extension Engine {
+    /// The daemon's clock, seconds since 1970: what an event without `at` is dated.
+    public func now() -> Double { clock() }
+
+    /// The latest time an event may carry now: the daemon's clock plus the policy's
+    /// `limits.clock_skew`. A switch's clock may run a little ahead of ours; an event dated
+    /// further ahead would stay "new" and block expiry of the calls after it.
+    public func latestEventTime() -> Double {
+        now() + policy.policy.limits.clockSkew
+    }
+}
+
+extension Engine {
+    /// The alert commands since start: ran, running, waiting and dropped (for `status`).
+    public var alertFigures: AlertRunner.Figures { alerts.figures }
+}

@@ -1,0 +1,84 @@
+import CallwardenProtocol
+
+/// Writes a request back as a protocol line: what a well-behaved client would have sent.
+enum RequestEncoder {
+    static func line(_ request: Request) -> String {
+        var writer = JSONWriter()
+        writer.field("type", request.type.rawValue)
+        switch request {
+        case .callOffered(let call, let caller, let dialed, let at):
+            writer.field("call", call)
+            writer.field("caller", caller)
+            optional(&writer, "dialed", dialed)
+            time(&writer, "at", at)
+        case .abuse(let call, let caller, let kind, let agent, let note, let at):
+            optional(&writer, "call", call)
+            optional(&writer, "caller", caller)
+            writer.field("kind", kind)
+            optional(&writer, "agent", agent)
+            optional(&writer, "note", note)
+            time(&writer, "at", at)
+        case .warning(let call, let agent, let at), .hangupRequest(let call, let agent, let at):
+            writer.field("call", call)
+            optional(&writer, "agent", agent)
+            time(&writer, "at", at)
+        case .supervisor(let call, let verdict, let supervisor, let at):
+            writer.field("call", call)
+            writer.field("verdict", verdict.rawValue)
+            optional(&writer, "supervisor", supervisor)
+            time(&writer, "at", at)
+        case .callEnded(let call, let by, let outcome, let at):
+            writer.field("call", call)
+            optional(&writer, "by", by?.rawValue)
+            optional(&writer, "outcome", outcome?.rawValue)
+            time(&writer, "at", at)
+        case .status, .reload, .verify, .tail, .purge:
+            break
+        case .history(let caller, let at, let after, let limit):
+            writer.field("caller", caller)
+            time(&writer, "at", at)
+            if let after { writer.field("after", after) }
+            if let limit { writer.field("limit", limit) }
+        case .explain(let caller, let dialed, let at):
+            writer.field("caller", caller)
+            optional(&writer, "dialed", dialed)
+            time(&writer, "at", at)
+        case .forgive(let caller, let reason, let incident, let at):
+            writer.field("caller", caller)
+            writer.field("reason", reason)
+            if let incident { writer.field("incident", incident) }
+            time(&writer, "at", at)
+        case .export(let caller, let since, let after, let limit):
+            optional(&writer, "caller", caller)
+            time(&writer, "since", since)
+            if let after { writer.field("after", after) }
+            if let limit { writer.field("limit", limit) }
+        }
+        return writer.line()
+    }
+
+    /// Every text field of the request.
+    static func texts(_ request: Request) -> [String] {
+        switch request {
+        case .callOffered(let call, let caller, let dialed, _): [call, caller] + [dialed].compactMap { $0 }
+        case .abuse(let call, let caller, let kind, let agent, let note, _): [kind] + [call, caller, agent, note].compactMap { $0 }
+        case .warning(let call, let agent, _), .hangupRequest(let call, let agent, _): [call] + [agent].compactMap { $0 }
+        case .supervisor(let call, _, let supervisor, _): [call] + [supervisor].compactMap { $0 }
+        case .callEnded(let call, _, _, _): [call]
+        case .history(let caller, _, _, _): [caller]
+        case .explain(let caller, let dialed, _): [caller] + [dialed].compactMap { $0 }
+        case .forgive(let caller, let reason, _, _): [caller, reason]
+        case .export(let caller, _, _, _): [caller].compactMap { $0 }
+        case .status, .reload, .verify, .tail, .purge: []
+        }
+    }
+
+    private static func optional(_ writer: inout JSONWriter, _ name: String, _ value: String?) {
+        if let value { writer.field(name, value) }
+    }
+
+    /// Seconds as Swift writes a Double: the shortest text that reads back to the same value.
+    private static func time(_ writer: inout JSONWriter, _ name: String, _ value: Double?) {
+        if let value { writer.field(name, JSONValue.number(String(value))) }
+    }
+}
