@@ -18,13 +18,36 @@ public struct PurgeIndex: Sendable {
 
     /// - Parameter purges: each purge entry's id and its note.
     public init(_ purges: [(entry: Int64, note: PurgeNote)]) {
+        var all: [Run] = []
         for (entry, note) in purges {
             for run in note.runs {
-                runs.append(Run(first: run.first, last: run.last, previousHash: run.previousHash, lastHash: run.lastHash, purge: entry))
+                all.append(Run(first: run.first, last: run.last, previousHash: run.previousHash, lastHash: run.lastHash, purge: entry))
             }
             for id in note.purged { purgedBy[id] = entry }
         }
-        runs.sort { $0.last < $1.last }
+        runs = Self.outermost(all)
+    }
+
+    /// The runs left once every run lying wholly inside another is dropped, ascending.
+    ///
+    /// Earlier versions of callwarden merged a purge's run across an earlier purge's gap (the gap
+    /// held no surviving entry), so one run can lie inside a later, larger one. The larger run's ends are
+    /// still true checkpoints and it accounts for every entry inside it, so the inner run is
+    /// covered by it; keeping both would make the walk cross the inner run's start after the
+    /// outer run had already taken it past it, and accuse a genuine record of a removal.
+    /// Purges now split their runs at earlier gaps, so new records have no nested runs.
+    static func outermost(_ runs: [Run]) -> [Run] {
+        let byStart = runs.sorted { $0.first != $1.first ? $0.first < $1.first : $0.last > $1.last }
+        var kept: [Run] = []
+        // Every kept run begins at or before this one: it lies inside one of them exactly when it
+        // ends at or before the furthest end so far.
+        var furthest: Int64?
+        for run in byStart {
+            if let furthest, run.last <= furthest { continue }
+            kept.append(run)
+            furthest = run.last
+        }
+        return kept.sorted { $0.last < $1.last }
     }
 
     public var isEmpty: Bool { runs.isEmpty && purgedBy.isEmpty }
