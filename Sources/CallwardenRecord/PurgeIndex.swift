@@ -58,13 +58,18 @@ public struct PurgeIndex: Sendable {
     /// The purge entry that lists `id` as deleted, or whose runs cover it.
     public func purge(covering id: Int64) -> Int64? {
         if let entry = purgedBy[id] { return entry }
-        return runs.first { $0.first <= id && id <= $0.last }?.purge
+        // The kept runs are disjoint and ascending: the only one that can cover `id` is the first
+        // that ends at or after it. (A scan of every run for every entry made verifying a record
+        // with thousands of purged runs take minutes.)
+        let candidate = index(endingAtOrAfter: id)
+        guard candidate < runs.count, runs[candidate].first <= id else { return nil }
+        return runs[candidate].purge
     }
 
     /// The runs that lie after `survivor` (the previous entry still present; nil: the start of
     /// the chain) and before `id`, in chain order.
     public func runs(after survivor: Int64?, before id: Int64) -> ArraySlice<Run> {
-        let end = index(afterLast: id - 1)
+        let end = index(endingAtOrAfter: id)
         let start = survivor.map { index(afterLast: $0) } ?? 0
         return start < end ? runs[start..<end] : []
     }
@@ -73,6 +78,19 @@ public struct PurgeIndex: Sendable {
     /// last run's last hash. Nil when no purge lies between them.
     public func boundary(after survivor: Int64?, before id: Int64) -> String? {
         runs(after: survivor, before: id).last?.lastHash
+    }
+
+    /// The position of the first run whose last id is at least `id`: the first that does not end
+    /// before it. (Written apart from `index(afterLast:)` so that no id read from an export needs
+    /// `id - 1`, which would overflow at the smallest id.)
+    private func index(endingAtOrAfter id: Int64) -> Int {
+        var low = 0
+        var high = runs.count
+        while low < high {
+            let middle = low + (high - low) / 2
+            if runs[middle].last < id { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 
     /// The position of the first run whose last id is greater than `id`.
