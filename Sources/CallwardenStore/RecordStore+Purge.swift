@@ -14,31 +14,42 @@ extension RecordStore {
     public func purgeCandidates(policy: Policy, now: Double, limit: Int = RecordStore.maximumPurge) async throws -> [Int64] {
         let retention = policy.retention
         guard retention.forgiven != nil || retention.faded != nil else { return [] }
-        return try await pool.read { db in
+        let path = path
+        return try await pool.read { db in try Self.reportingDamage(path) {
             var found = Set<Int64>()
-            if let forgiven = retention.forgiven {
+            if let forgiven = retention.forgiven, let cutoff = Self.cutoff(now - forgiven) {
                 let ids = try Int64.fetchAll(db, sql: """
                     SELECT id FROM entries WHERE type = 'incident'
                     AND id IN (SELECT ref FROM entries WHERE type = 'forgiveness' AND at_us <= ?)
                     ORDER BY id LIMIT ?
-                    """, arguments: [StoredEntry.micros(now - forgiven), limit])
+                    """, arguments: [cutoff, limit])
                 found.formUnion(ids)
             }
-            if let faded = retention.faded {
+            if let faded = retention.faded, let cutoff = Self.cutoff(now - faded) {
                 let rows = try Row.fetchCursor(db, sql: "SELECT id, kind, at_us FROM entries WHERE type = 'incident' AND at_us <= ? ORDER BY id",
-                                               arguments: [StoredEntry.micros(now - faded)])
+                                               arguments: [cutoff])
                 var taken = 0
                 while taken < limit, let row = try rows.next() {
-                    let kind: String = row["kind"] ?? ""
+                    let id = try row.entryID(0)
+                    let kind = try row.optionalText(1, "kind", entry: id) ?? ""
+                    let at = Double(try row.integer(2, "at_us", entry: id, in: RecordLimits.micros)) / 1_000_000
                     // A kind the policy no longer has weighs nothing: it has faded.
-                    if policy.decayedWeight(kind: kind, at: StoredEntry.seconds(row["at_us"]), now: now) < retention.fadedBelow {
-                        found.insert(row["id"])
+                    if policy.decayedWeight(kind: kind, at: at, now: now) < retention.fadedBelow {
+                        found.insert(id)
                         taken += 1
                     }
                 }
             }
             return Array(found.sorted().prefix(limit))
-        }
+        } }
+    }
+
+    /// The record's time for "at or before `seconds`": nil when that is before 1970 (a retention
+    /// longer than the record's age) or not a number, so that nothing qualifies; the end of the
+    /// window when it is past it. Never traps, whatever the policy's durations.
+    static func cutoff(_ seconds: Double) -> Int64? {
+        guard !seconds.isNaN, seconds >= RecordLimits.seconds.lowerBound else { return nil }
+        return (try? StoredEntry.micros(seconds)) ?? RecordLimits.micros.upperBound
     }
 
     /// Queues a purge: in one transaction, the incidents (and their forgiveness entries) are
