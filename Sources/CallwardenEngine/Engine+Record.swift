@@ -13,7 +13,7 @@ extension Engine {
         do {
             report = try await store.verify()
         } catch {
-            throw .unavailable("the record cannot be read (\(error))")
+            throw unreadableRecord(error, during: "verify")
         }
         if let problem = report.problem {
             logger.error("The record does not verify: \(problem)", metadata: ["entry": .string(String(problem.entry)), "problem": .string(problem.kind.rawValue)])
@@ -35,8 +35,19 @@ extension Engine {
         do {
             return try await store.exportPage(caller: key, since: since, after: after, limit: limit ?? 500)
         } catch {
-            throw .unavailable("the record cannot be read (\(error))")
+            throw unreadableRecord(error, during: "export")
         }
+    }
+
+    /// What a client is told when the record cannot be read: what is wrong with a damaged record
+    /// (it names a column and a value, for the administrator who asked); for anything else only
+    /// that it failed, the error itself going to the journal.
+    private func unreadableRecord(_ error: any Error, during request: String) -> EngineError {
+        logger.error("The record could not be read for \(request): \(error)")
+        if case StoreError.corrupt(_, let detail) = error {
+            return .unavailable("the record holds a value callwarden could not have written (\(detail)): it was edited or damaged; keep the file for investigation")
+        }
+        return .unavailable("the record cannot be read just now; the daemon's journal says why")
     }
 
     /// Applies the policy's retention now: deletes forgiven and faded incidents past their limits

@@ -55,6 +55,8 @@ public final class Engine: Sendable {
 
     /// Runs one write command on the state and queues its entries, under one lock. A step the
     /// record refuses at once (the writer has stopped) is taken back before the lock is let go.
+    /// A step whose entries hold a value the record cannot keep exactly is taken back too, and the
+    /// ticket says why; the wire refuses such values first, so this is the last line of defence.
     func perform<Outcome, Failure: Error>(_ command: (inout EngineState) throws(Failure) -> Step<Outcome>) throws(Failure) -> (Outcome, CommitTicket?) {
         try state.withLock { state throws(Failure) -> (Outcome, CommitTicket?) in
             state.nextID = store.nextID

@@ -22,6 +22,9 @@ public struct Recorded<Value: Sendable>: Sendable {
         if let ticket {
             do {
                 _ = try await ticket.wait()
+            } catch let problem as EntryProblem {
+                // A value the record cannot keep exactly: the sender's to fix, not a fault.
+                throw .badRequest(problem.message)
             } catch {
                 // Why is in the journal (the writer logs it); the client needs to know what to do.
                 throw .unavailable("the record cannot be written at the moment; nothing was recorded, retry later")

@@ -1,5 +1,8 @@
 /// Every purge recorded in a chain, indexed for the walk: which ids are gone, and the runs of
 /// deleted entries the walk must cross, each with the hash it begins from and ends with.
+///
+/// Purge notes come from the record or an export, so their numbers are not trusted: any Int64
+/// is handled without arithmetic that could overflow.
 public struct PurgeIndex: Sendable {
     public struct Run: Sendable, Equatable {
         public var first: Int64
@@ -10,7 +13,7 @@ public struct PurgeIndex: Sendable {
         public var purge: Int64
     }
 
-    /// Runs ascending by their last id.
+    /// Runs ascending by their last id, none lying inside another.
     private var runs: [Run] = []
     private var purgedBy: [Int64: Int64] = [:]
 
@@ -31,9 +34,9 @@ public struct PurgeIndex: Sendable {
     /// The runs left once every run lying wholly inside another is dropped, ascending.
     ///
     /// Earlier versions of callwarden merged a purge's run across an earlier purge's gap (the gap
-    /// held no surviving entry), so one run can lie inside a later, larger one. The larger run's ends are
-    /// still true checkpoints and it accounts for every entry inside it, so the inner run is
-    /// covered by it; keeping both would make the walk cross the inner run's start after the
+    /// held no surviving entry), so one run can lie inside a later, larger one. The larger run's
+    /// ends are still true checkpoints and it accounts for every entry inside it, so the inner run
+    /// is covered by it; keeping both would make the walk cross the inner run's start after the
     /// outer run had already taken it past it, and accuse a genuine record of a removal.
     /// Purges now split their runs at earlier gaps, so new records have no nested runs.
     static func outermost(_ runs: [Run]) -> [Run] {
@@ -58,19 +61,16 @@ public struct PurgeIndex: Sendable {
     /// The purge entry that lists `id` as deleted, or whose runs cover it.
     public func purge(covering id: Int64) -> Int64? {
         if let entry = purgedBy[id] { return entry }
-        // The kept runs are disjoint and ascending: the only one that can cover `id` is the first
-        // that ends at or after it. (A scan of every run for every entry made verifying a record
-        // with thousands of purged runs take minutes.)
-        let candidate = index(endingAtOrAfter: id)
+        let candidate = firstIndex { $0.last >= id }
         guard candidate < runs.count, runs[candidate].first <= id else { return nil }
         return runs[candidate].purge
     }
 
-    /// The runs that lie after `survivor` (the previous entry still present; nil: the start of
+    /// The runs that end after `survivor` (the previous entry still present; nil: the start of
     /// the chain) and before `id`, in chain order.
     public func runs(after survivor: Int64?, before id: Int64) -> ArraySlice<Run> {
-        let end = index(endingAtOrAfter: id)
-        let start = survivor.map { index(afterLast: $0) } ?? 0
+        let end = firstIndex { $0.last >= id }
+        let start = survivor.map { survivor in firstIndex { $0.last > survivor } } ?? 0
         return start < end ? runs[start..<end] : []
     }
 
@@ -80,26 +80,14 @@ public struct PurgeIndex: Sendable {
         runs(after: survivor, before: id).last?.lastHash
     }
 
-    /// The position of the first run whose last id is at least `id`: the first that does not end
-    /// before it. (Written apart from `index(afterLast:)` so that no id read from an export needs
-    /// `id - 1`, which would overflow at the smallest id.)
-    private func index(endingAtOrAfter id: Int64) -> Int {
+    /// The position of the first run for which `isAtOrPast` holds (runs.count if none); it must
+    /// be false for a prefix of the runs and true for the rest.
+    private func firstIndex(where isAtOrPast: (Run) -> Bool) -> Int {
         var low = 0
         var high = runs.count
         while low < high {
             let middle = low + (high - low) / 2
-            if runs[middle].last < id { low = middle + 1 } else { high = middle }
-        }
-        return low
-    }
-
-    /// The position of the first run whose last id is greater than `id`.
-    private func index(afterLast id: Int64) -> Int {
-        var low = 0
-        var high = runs.count
-        while low < high {
-            let middle = (low + high) / 2
-            if runs[middle].last <= id { low = middle + 1 } else { high = middle }
+            if isAtOrPast(runs[middle]) { high = middle } else { low = middle + 1 }
         }
         return low
     }

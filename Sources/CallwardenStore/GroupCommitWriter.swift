@@ -56,6 +56,10 @@ final class GroupCommitWriter: Sendable {
     ///   engine numbers its entries as it applies them to memory); if the queue has moved on, the
     ///   ticket is refused at once and nothing is queued.
     func enqueue(_ entries: [NewEntry], expectingFirstID: Int64? = nil, purge: PurgeOrder? = nil) -> CommitTicket {
+        // One bad value is refused on its own, before it can fail every entry committed with it.
+        if let problem = entries.lazy.compactMap(\.problem).first {
+            return CommitTicket(refused: problem)
+        }
         let outcome = state.withLock { state -> Result<CommitTicket, StoreError> in
             guard !state.stopped else { return .failure(.closed) }
             if let expectingFirstID, expectingFirstID != state.nextID, !entries.isEmpty {
@@ -155,7 +159,7 @@ final class GroupCommitWriter: Sendable {
 
     private static func insert(_ requests: [([Int64], [NewEntry], PurgeOrder?)], after head: ChainHead, db: Database) throws -> ([[StoredEntry]], ChainHead) {
         var head = head
-        let recordedAt = StoredEntry.seconds(StoredEntry.micros(Date().timeIntervalSince1970))
+        let recordedAt = try StoredEntry.seconds(StoredEntry.micros(Date().timeIntervalSince1970))
         let statement = try db.cachedStatement(sql: """
             INSERT INTO entries (id, recorded_at_us, type, at_us, caller, call, kind, agent, supervisor, note, ref, rule, by, outcome, hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -174,8 +178,8 @@ final class GroupCommitWriter: Sendable {
                     entry.outcome = "\(purgeNote.purged.count) entries"
                 }
                 // Round to the microsecond the record keeps, so what is hashed is what is read back.
-                entry.at = StoredEntry.seconds(StoredEntry.micros(entry.at))
-                let hash = EntryDigest.hash(previous: head.lastHash, id: id, recordedAt: recordedAt, entry: entry)
+                entry.at = try StoredEntry.seconds(StoredEntry.micros(entry.at))
+                let hash = try EntryDigest.hash(previous: head.lastHash, id: id, recordedAt: recordedAt, entry: entry)
                 try statement.execute(arguments: [
                     id, StoredEntry.micros(recordedAt), entry.type.rawValue, StoredEntry.micros(entry.at), entry.caller,
                     entry.call, entry.kind, entry.agent, entry.supervisor, entry.note, entry.ref, entry.rule, entry.by,

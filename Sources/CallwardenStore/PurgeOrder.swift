@@ -22,7 +22,8 @@ struct PurgeOrder: Sendable {
             WHERE (type = 'incident' AND id IN (\(list))) OR (type = 'forgiveness' AND ref IN (\(list)))
             ORDER BY id
             """) {
-            hashes[row["id"]] = row["hash"]
+            let id = try row.entryID(0)
+            hashes[id] = try row.hash(1, "hash", entry: id)
         }
         let ids = hashes.keys.sorted()
         let between = try db.makeStatement(sql: "SELECT EXISTS (SELECT 1 FROM entries WHERE id > ? AND id < ?)")

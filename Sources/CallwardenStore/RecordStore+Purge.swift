@@ -20,31 +20,45 @@ extension RecordStore {
     public func purgeCandidatesWithCallers(policy: Policy, now: Double, limit: Int = RecordStore.maximumPurge) async throws -> [PurgeCandidate] {
         let retention = policy.retention
         guard retention.forgiven != nil || retention.faded != nil else { return [] }
-        return try await pool.read { db in
+        let path = path
+        return try await pool.read { db in try Self.reportingDamage(path) {
             var found: [Int64: String?] = [:]
-            if let forgiven = retention.forgiven {
+            if let forgiven = retention.forgiven, let cutoff = Self.cutoff(now - forgiven) {
                 let rows = try Row.fetchAll(db, sql: """
                     SELECT id, caller FROM entries WHERE type = 'incident'
                     AND id IN (SELECT ref FROM entries WHERE type = 'forgiveness' AND at_us <= ?)
                     ORDER BY id LIMIT ?
-                    """, arguments: [StoredEntry.micros(now - forgiven), limit])
-                for row in rows { found[row["id"]] = row["caller"] as String? }
+                    """, arguments: [cutoff, limit])
+                for row in rows {
+                    let id = try row.entryID(0)
+                    found[id] = try row.optionalText(1, "caller", entry: id)
+                }
             }
-            if let faded = retention.faded {
+            if let faded = retention.faded, let cutoff = Self.cutoff(now - faded) {
                 let rows = try Row.fetchCursor(db, sql: "SELECT id, kind, at_us, caller FROM entries WHERE type = 'incident' AND at_us <= ? ORDER BY id",
-                                               arguments: [StoredEntry.micros(now - faded)])
+                                               arguments: [cutoff])
                 var taken = 0
                 while taken < limit, let row = try rows.next() {
-                    let kind: String = row["kind"] ?? ""
+                    let id = try row.entryID(0)
+                    let kind = try row.optionalText(1, "kind", entry: id) ?? ""
+                    let at = Double(try row.integer(2, "at_us", entry: id, in: RecordLimits.micros)) / 1_000_000
                     // A kind the policy no longer has weighs nothing: it has faded.
-                    if policy.decayedWeight(kind: kind, at: StoredEntry.seconds(row["at_us"]), now: now) < retention.fadedBelow {
-                        found[row["id"]] = row["caller"] as String?
+                    if policy.decayedWeight(kind: kind, at: at, now: now) < retention.fadedBelow {
+                        found[id] = try row.optionalText(3, "caller", entry: id)
                         taken += 1
                     }
                 }
             }
             return found.keys.sorted().prefix(limit).map { PurgeCandidate(id: $0, caller: found[$0] ?? nil) }
-        }
+        } }
+    }
+
+    /// The record's time for "at or before `seconds`": nil when that is before 1970 (a retention
+    /// longer than the record's age) or not a number, so that nothing qualifies; the end of the
+    /// window when it is past it. Never traps, whatever the policy's durations.
+    static func cutoff(_ seconds: Double) -> Int64? {
+        guard !seconds.isNaN, seconds >= RecordLimits.seconds.lowerBound else { return nil }
+        return (try? StoredEntry.micros(seconds)) ?? RecordLimits.micros.upperBound
     }
 
     /// Queues a purge: in one transaction, the incidents (and their forgiveness entries) are

@@ -44,7 +44,8 @@ public final class RecordStore: Sendable {
             return try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
         }
         guard synchronous == 2 else { throw StoreError.notDurable(path: path, synchronous: synchronous) }
-        let head = try pool.read { db in try ChainHead.fetch(db) }
+        let pool = pool
+        let head = try Self.reportingDamage(path) { try pool.read { db in try ChainHead.fetchChecked(db) } }
         writer = GroupCommitWriter(pool: pool, head: head, logger: logger)
     }
 
@@ -130,25 +131,5 @@ public final class RecordStore: Sendable {
             throw StoreError.corrupt(path: path, detail: "\(error)")
         }
         guard result == "ok" else { throw StoreError.corrupt(path: path, detail: result) }
-    }
-}
-
-/// The last link of the hash chain, kept in the record so that removing the newest entries is
-/// detected too.
-struct ChainHead: Sendable {
-    var lastID: Int64
-    var lastHash: String
-
-    static func fetch(_ db: Database) throws -> ChainHead {
-        if let row = try Row.fetchOne(db, sql: "SELECT last_id, last_hash FROM chain_head WHERE single = 1") {
-            return ChainHead(lastID: row["last_id"], lastHash: row["last_hash"])
-        }
-        return ChainHead(lastID: 0, lastHash: EntryDigest.genesis)
-    }
-
-    func save(_ db: Database) throws {
-        try db.execute(
-            sql: "INSERT INTO chain_head (single, last_id, last_hash) VALUES (1, ?, ?) ON CONFLICT(single) DO UPDATE SET last_id = excluded.last_id, last_hash = excluded.last_hash",
-            arguments: [lastID, lastHash])
     }
 }

@@ -32,6 +32,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
             return "an earlier write failed; this one was not attempted"
         case .idsExhausted:
             return "the record's entry ids are exhausted"
+
         }
     }
 }

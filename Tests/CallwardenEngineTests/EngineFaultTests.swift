@@ -114,6 +114,21 @@ struct EngineFaultTests {
         }
     }
 
+    @Test func textTheRecordCannotHold_isRefusedAsABadRequest_andLeavesNoTrace() async throws {
+        try await withEngine { engine, _ in
+            var report = Fixture.abuse()
+            report.note = "cut\u{0}here"
+            let recorded = try engine.recordAbuse(report)
+            await #expect(throws: EngineError.badRequest("note contains a NUL character (U+0000), which the record cannot hold")) {
+                try await recorded.durable()
+            }
+            #expect(engine.offerCall(call: "c1", caller: caller, dialed: nil, at: nil).decision.standing.incidents == 0)
+            let next = try await engine.recordAbuse(Fixture.abuse()).durable()
+            #expect(try await engine.verifyRecord().problem == nil)
+            #expect(next.standing.incidents == 1)
+        }
+    }
+
     @Test func writerThatStopped_refusesAtOnceAndMemoryKeepsNothing() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("callwarden-engine-\(UUID().uuidString)").path
         let store = try RecordStore(directory: directory, logger: Logger(label: "test"))

@@ -49,7 +49,7 @@ struct RecordStoreTests {
         }
         var previous = EntryDigest.genesis
         for stored in written {
-            #expect(stored.hash == EntryDigest.hash(previous: previous, id: stored.id, recordedAt: stored.recordedAt, entry: stored.entry))
+            #expect(try stored.hash == EntryDigest.hash(previous: previous, id: stored.id, recordedAt: stored.recordedAt, entry: stored.entry))
             previous = stored.hash
         }
     }
