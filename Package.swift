@@ -96,6 +96,8 @@ let package = Package(
         .target(
             name: "CallwardenServer",
             dependencies: [
+                "CallwardenCore",
+                "CallwardenStore",
                 "CallwardenProtocol",
                 "CallwardenEngine",
                 "CallwardenRecord",
@@ -125,6 +127,7 @@ let package = Package(
             name: "callwardend",
             dependencies: [
                 "CallwardenCore",
+                "CallwardenStore",
                 "CallwardenEngine",
                 "CallwardenServer",
                 "CallwardenSystemd",
@@ -163,8 +166,12 @@ let package = Package(
         .testTarget(name: "CallwardenCoreTests", dependencies: ["CallwardenCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CallwardenProtocolTests", dependencies: ["CallwardenProtocol", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio")]),
         .testTarget(name: "CallwardenRecordTests", dependencies: ["CallwardenRecord"]),
+        .testTarget(
+            name: "CallwardenEngineTests",
+            dependencies: ["CallwardenEngine", "CallwardenCore", "CallwardenStore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "CallwardenStoreTests", dependencies: ["CallwardenStore", "CallwardenCore", "CallwardenRecord", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "CallwardenSystemdTests", dependencies: ["CallwardenSystemd", .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
-        .testTarget(name: "CallwardenEndToEndTests", dependencies: ["CallwardenProtocol", "CallwardenCore"]),
+        .testTarget(name: "CallwardenEndToEndTests", dependencies: ["CallwardenProtocol"]),
     ]
 )

@@ -21,6 +21,8 @@ struct DaemonFigures {
     var residentAfterLoads: Int?
     var loads: [LoadSuite.Load: LoadResult] = [:]
     var reusedRecord = false
+    /// `offered-open` again, while a retention purge runs.
+    var duringPurge: DuringPurge.Figures?
 }
 
 /// The daemon's part of a run: empty start, seeding, restart with K callers, loads, stop.
@@ -49,7 +51,11 @@ struct DaemonRun {
 
         // 2. Seed K callers with history over the socket, unless a kept record is reused.
         let state = stateDirectory ?? directory + "/state"
-        let daemon = DaemonProcess(executable: executable, policy: policy, directory: directory, stateDirectory: state, logLevel: logLevel)
+        // A copy of the policy of its own: the purge step rewrites it with a retention rule.
+        let ownPolicy = directory + "/policy.yaml"
+        try? FileManager.default.removeItem(atPath: ownPolicy)
+        try FileManager.default.copyItem(atPath: policy, toPath: ownPolicy)
+        let daemon = DaemonProcess(executable: executable, policy: ownPolicy, directory: directory, stateDirectory: state, logLevel: logLevel)
         figures.reusedRecord = FileManager.default.fileExists(atPath: state + "/callwarden.sqlite")
         if figures.reusedRecord {
             Report.progress("callwardend, reusing the record in \(state) (no seeding)")
@@ -91,6 +97,14 @@ struct DaemonRun {
         // 4. The loads.
         figures.loads = suite.run(socketPath: daemon.socketPath, server: "callwardend", pid: daemon.pid, seed: 1)
         figures.residentAfterLoads = daemon.residentBytes()
+
+        // 5. Routing while retention purges (last: it deletes part of the seeded history).
+        if suite.loads.contains(.offeredOpen) {
+            Report.progress("callwardend, offered-open while a retention purge runs...")
+            let during = try DuringPurge(settings: suite.settings, population: population).run(socketPath: daemon.socketPath, policyFile: ownPolicy)
+            figures.duringPurge = during
+            Report.progress("  offered-during-purge: \(Report.summary(during.load)); purge: \(during.purgedIncidents.map(String.init) ?? "?") incidents in \(during.purgeSeconds.map(Report.seconds) ?? "?")")
+        }
         let stopped = daemon.stop()
         figures.stopSeconds = stopped.seconds
         figures.stopStatus = stopped.status

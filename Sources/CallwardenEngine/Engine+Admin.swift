@@ -47,6 +47,14 @@ public struct StatusReport: Sendable {
     public var policyPath: String
     public var storePath: String
     public var storeBytes: Int
+    /// Set while the record cannot be written: writes are refused, routing goes on from memory.
+    public var recordDegraded: RecordDegradedReport?
+}
+
+/// How long the record has been unwritable, and how many writes were refused meanwhile.
+public struct RecordDegradedReport: Sendable {
+    public var since: Double
+    public var failedWrites: Int
 }
 
 /// Told before and after each reload.
@@ -123,7 +131,8 @@ extension Engine {
                 uptime: clock() - startedAt, requests: state.counters.requests, routes: state.counters.routes,
                 errors: state.counters.errors, openCalls: state.calls.count, trackedCallers: state.histories.count,
                 incidents: state.incidentCount, policyName: state.policy.policy.name, policyHash: state.policy.hash,
-                policyPath: state.policy.path, storePath: store.path, storeBytes: figures?.bytes ?? 0)
+                policyPath: state.policy.path, storePath: store.path, storeBytes: figures?.bytes ?? 0,
+                recordDegraded: state.degraded.map { RecordDegradedReport(since: $0.since, failedWrites: $0.failedWrites) })
         }
     }
 
@@ -167,6 +176,9 @@ extension Engine {
         state.withLock { state in
             let routed = state.counters.routes.values.reduce(0, +)
             var line = "Serving; \(routed) calls routed, \(state.incidentCount) incidents on record, \(state.calls.count) calls open; policy \(state.policy.policy.name) (\(state.policy.hash))."
+            if let degraded = state.degraded {
+                line = "Record degraded: cannot be written, \(degraded.failedWrites) write(s) refused; routing from memory. " + line
+            }
             if let rejection = state.lastRejection { line += " Last reload refused (\(rejection)); previous policy kept." }
             return line
         }

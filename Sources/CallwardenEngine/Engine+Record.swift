@@ -13,7 +13,7 @@ extension Engine {
         do {
             report = try await store.verify()
         } catch {
-            throw .unavailable("the record cannot be read (\(error))")
+            throw unreadableRecord(error, during: "verify")
         }
         if let problem = report.problem {
             logger.error("The record does not verify: \(problem)", metadata: ["entry": .string(String(problem.entry)), "problem": .string(problem.kind.rawValue)])
@@ -35,8 +35,19 @@ extension Engine {
         do {
             return try await store.exportPage(caller: key, since: since, after: after, limit: limit ?? 500)
         } catch {
-            throw .unavailable("the record cannot be read (\(error))")
+            throw unreadableRecord(error, during: "export")
         }
+    }
+
+    /// What a client is told when the record cannot be read: what is wrong with a damaged record
+    /// (it names a column and a value, for the administrator who asked); for anything else only
+    /// that it failed, the error itself going to the journal.
+    private func unreadableRecord(_ error: any Error, during request: String) -> EngineError {
+        logger.error("The record could not be read for \(request): \(error)")
+        if case StoreError.corrupt(_, let detail) = error {
+            return .unavailable("the record holds a value callwarden could not have written (\(detail)): it was edited or damaged; keep the file for investigation")
+        }
+        return .unavailable("the record cannot be read just now; the daemon's journal says why")
     }
 
     /// Applies the policy's retention now: deletes forgiven and faded incidents past their limits
@@ -56,21 +67,27 @@ extension Engine {
         do {
             // Bounded: a backlog larger than this is finished by the next run.
             for _ in 0..<100 {
-                let candidates = try await store.purgeCandidates(policy: policy, now: now)
+                // Candidates are read from a snapshot, off the engine's lock; only queueing the
+                // purge entry and forgetting what it deleted take the lock, briefly.
+                let candidates = try await store.purgeCandidatesWithCallers(policy: policy, now: now)
                 if candidates.isEmpty { break }
                 let template = NewEntry(type: .purge, at: now, rule: "retention", by: by)
-                let stored = try await store.enqueuePurge(incidents: candidates, reason: reason, template: template).wait()
+                let ticket = state.withLock { _ in
+                    store.enqueuePurge(incidents: candidates.map(\.id), reason: reason, template: template, firstID: store.nextID)
+                }
+                let stored = try await ticket.wait()
                 guard let entry = stored.first, let note = entry.entry.note.flatMap(PurgeNote.init(text:)) else { break }
                 let gone = Set(note.purged)
-                let incidents = candidates.filter(gone.contains)
-                forget(incidents: Set(incidents))
+                let incidents = candidates.filter { gone.contains($0.id) }
+                forget(incidents)
                 outcome.entries.append(entry.id)
                 outcome.purged.append(contentsOf: note.purged)
                 outcome.incidents += incidents.count
                 if candidates.count < RecordStore.maximumPurge { break }
             }
         } catch {
-            throw .unavailable("the purge could not be recorded (\(error)); nothing more was deleted")
+            logger.error("A purge could not be recorded: \(error)")
+            throw .unavailable("the purge could not be recorded; nothing more was deleted. The journal has the reason")
         }
         if !outcome.purged.isEmpty {
             logger.notice("Purged \(outcome.purged.count) entries (\(outcome.incidents) incidents) under the retention policy", metadata: [
@@ -80,19 +97,19 @@ extension Engine {
         return outcome
     }
 
-    /// Drops purged incidents from the in-memory histories, so standing matches the record.
-    private func forget(incidents ids: Set<Int64>) {
-        guard !ids.isEmpty else { return }
-        state.withLock { state in
-            for key in Array(state.histories.keys) {
-                guard var history = state.histories[key], history.incidents.contains(where: { ids.contains($0.id) }) else { continue }
-                history.incidents.removeAll { ids.contains($0.id) }
-                state.histories[key] = history.isEmpty ? nil : history
-            }
-            // Counted from the ids, not the histories: the anonymous class's incidents are in none.
-            state.incidentCount = max(0, state.incidentCount - ids.count)
+    /// Drops purged incidents from memory, a slice at a time, so that routing never waits long
+    /// behind a purge.
+    private func forget(_ incidents: [PurgeCandidate]) {
+        var rest = incidents[...]
+        while !rest.isEmpty {
+            let slice = rest.prefix(Self.forgetSlice)
+            rest = rest.dropFirst(slice.count)
+            state.withLock { $0.forget(Array(slice)) }
         }
     }
+
+    /// Incidents forgotten per turn of the engine's lock.
+    static let forgetSlice = 64
 
     private static func describe(_ retention: RetentionRules) -> String {
         var parts: [String] = []

@@ -2,12 +2,6 @@ import CallwardenCore
 import Logging
 import Synchronization
 
-/// A new call's decision, with the caller as normalised.
-public struct RoutedCall: Sendable {
-    public var caller: Caller
-    public var decision: RouteDecision
-}
-
 extension Engine {
     /// The request name `status` counts decisions under.
     static let callOffered = "call.offered"
@@ -15,21 +9,17 @@ extension Engine {
     /// Decides where a new call goes, from memory only, and starts following the call.
     public func offerCall(call: String, caller presented: String, dialed: String?, at: Double?) -> RoutedCall {
         let now = time(at)
+        let opened = clock()
         // Normalising the numbers is most of a decision's work and needs only the numbering plan:
         // it is done outside the lock, which then covers only the lookup, the rules, opening the
         // call and the counts, so connections on other threads rarely wait for each other.
         let numbering = state.withLock { $0.policy.policy.numbering }
         let caller = numbering.normalise(presented)
-        let context = CallContext(caller: caller, dialed: dialed.map { numbering.normalise($0).key ?? $0 })
-        let routed = state.withLock { state -> RoutedCall in
-            let decision = state.policy.policy.route(context, history: state.history(of: caller), at: now)
-            let evicted = state.calls.open(id: call, caller: caller, at: now)
-            if !evicted.isEmpty {
-                closeBySystem(evicted, at: now, note: "more than \(state.calls.capacity) calls open at once; the oldest was let go", state: &state)
-            }
-            state.counters.routes[decision.route.rawValue, default: 0] += 1
+        let dialedKey = dialed.map { numbering.normalise($0).key ?? $0 }
+        // Never throws; the entries are the ends of calls evicted to stay within capacity.
+        let (routed, _) = perform { state in
             state.counters.requests[Self.callOffered, default: 0] += 1
-            return RoutedCall(caller: caller, decision: decision)
+            return state.offerCall(call: call, caller: caller, dialed: dialedKey, now: now, opened: opened)
         }
         // Normal routes are the bulk of traffic and tell an admin nothing; the others are a
         // caller's story and go to the journal.

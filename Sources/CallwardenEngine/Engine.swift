@@ -4,12 +4,15 @@ import Foundation
 import Logging
 import Synchronization
 
-/// Where the pure core meets the durable record: holds the policy in force, every tracked caller's
-/// history summary (so that routing never reads the disk) and the calls in progress.
+/// Where the pure core meets the durable record: a lock around `EngineState` (the policy in
+/// force, every tracked caller's history summary, the calls in progress) and the hand-over of
+/// each write's entries to the record.
 ///
-/// Decisions are made under one short lock over in-memory state. A write is queued for the record
-/// and applied to memory under that lock, so the next request already sees it; its answer waits
-/// for the durable commit, so nothing is acknowledged that a crash could lose.
+/// A write is decided and applied to memory under the lock, so the next request already sees it,
+/// and its entries are queued for the record in the same breath, so the record's order is the
+/// order of decisions. The client's answer waits for the durable commit. If a commit fails,
+/// everything queued behind it fails too and memory takes back every uncommitted effect (see
+/// `EngineState.rollBack(from:)`): memory never keeps what the record does not.
 public final class Engine: Sendable {
     let store: RecordStore
     let logger: Logger
@@ -34,11 +37,11 @@ public final class Engine: Sendable {
         startedAt = clock()
         let index = try HistoryIndex.load(from: store)
         var calls = OpenCalls(capacity: maximumOpenCalls)
-        for call in index.openCalls.sorted(by: { $0.offeredAt < $1.offeredAt }) {
+        for call in index.openCalls.sorted(by: { $0.openedAt < $1.openedAt }) {
             calls[call.id] = call
         }
-        state = Mutex(EngineState(policy: policy, histories: index.histories, incidentCount: index.incidents, calls: calls))
-        store.onCommitFailure { [weak self] in self?.rebuildFromRecord() }
+        state = Mutex(EngineState(policy: policy, histories: index.histories, incidentCount: index.incidents, calls: calls, nextID: store.nextID))
+        store.onBatchOutcome { [weak self] outcome in self?.batch(outcome) }
         if !index.openCalls.isEmpty {
             logger.notice("Resumed \(index.openCalls.count) call(s) that were open when callwardend last stopped")
         }
@@ -49,28 +52,55 @@ public final class Engine: Sendable {
 
     /// `at` from an event, or now.
     func time(_ at: Double?) -> Double { at ?? clock() }
-}
 
-/// Everything the engine keeps in memory, guarded by one lock.
-struct EngineState {
-    var policy: LoadedPolicy
-    /// Tracked callers' history summaries by normalised number. Callers with no history are absent.
-    var histories: [String: CallerHistory]
-    var incidentCount: Int
-    var counters = Counters()
-    var calls: OpenCalls
-    var detector = ShortCallDetector()
-    /// The first error of the last refused reload, until a reload succeeds.
-    var lastRejection: String?
-
-    func history(of caller: Caller) -> CallerHistory {
-        caller.key.flatMap { histories[$0] } ?? CallerHistory()
+    /// Runs one write command on the state and queues its entries, under one lock. A step the
+    /// record refuses at once (the writer has stopped) is taken back before the lock is let go.
+    /// A step whose entries hold a value the record cannot keep exactly is taken back too, and the
+    /// ticket says why; the wire refuses such values first, so this is the last line of defence.
+    func perform<Outcome, Failure: Error>(_ command: (inout EngineState) throws(Failure) -> Step<Outcome>) throws(Failure) -> (Outcome, CommitTicket?) {
+        try state.withLock { state throws(Failure) -> (Outcome, CommitTicket?) in
+            state.nextID = store.nextID
+            let step = try command(&state)
+            guard !step.entries.isEmpty else { return (step.outcome, nil) }
+            let ticket = store.enqueue(step.entries, firstID: step.firstID)
+            if ticket.isRefused {
+                state.rollBack(from: step.firstID)
+                state.nextID = store.nextID
+            }
+            return (step.outcome, ticket)
+        }
     }
-}
 
-/// What `status` reports of the traffic since start.
-struct Counters {
-    var requests: [String: Int] = [:]
-    var routes: [String: Int] = [:]
-    var errors: [String: Int] = [:]
+    /// Keeps memory true to the record as each batch lands or fails.
+    private func batch(_ outcome: BatchOutcome) {
+        switch outcome {
+        case .committed(let id):
+            let recovered = state.withLock { state -> Degraded? in
+                let was = state.degraded
+                state.committed(through: id)
+                return was
+            }
+            if let recovered {
+                logger.notice("The record is writable again; \(recovered.failedWrites) write(s) were refused while it was not", metadata: [
+                    LogEvent.metadataKey: LogEvent.recordRecovered.metadataValue,
+                ])
+            }
+        case .failed(let id):
+            let (failed, first) = state.withLock { state -> (Int, Bool) in
+                // Everything queued behind the failed batch was decided on a memory that held it.
+                let behind = store.failPending()
+                state.rollBack(from: id)
+                state.nextID = store.nextID
+                let first = state.degraded == nil
+                if state.degraded == nil { state.degraded = Degraded(since: clock(), failedWrites: 0) }
+                state.degraded?.failedWrites += 1 + behind
+                return (1 + behind, first)
+            }
+            if first {
+                logger.critical("The record cannot be written: writes are refused and routing goes on from memory until it can", metadata: [
+                    LogEvent.metadataKey: LogEvent.recordDegraded.metadataValue, "failed": .string(String(failed)),
+                ])
+            }
+        }
+    }
 }

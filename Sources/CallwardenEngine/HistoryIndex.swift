@@ -22,7 +22,7 @@ struct HistoryIndex {
     /// Folds one recorded entry into the summary, in record order.
     mutating func apply(_ stored: StoredEntry) {
         let entry = stored.entry
-        applyToLadder(entry)
+        applyToLadder(entry, recordedAt: stored.recordedAt)
         guard let caller = entry.caller else {
             if entry.type == .incident { incidents += 1 }
             return
@@ -43,11 +43,12 @@ struct HistoryIndex {
         }
     }
 
-    private mutating func applyToLadder(_ entry: NewEntry) {
+    private mutating func applyToLadder(_ entry: NewEntry, recordedAt: Double) {
         guard let id = entry.call else { return }
         switch entry.type {
         case .callStart:
-            var call = OpenCalls.Call(id: id, caller: entry.caller.map(Caller.known) ?? .anonymous, offeredAt: entry.at)
+            // Expiry goes by the daemon's clock: when this daemon recorded the call's start.
+            var call = OpenCalls.Call(id: id, caller: entry.caller.map(Caller.known) ?? .anonymous, offeredAt: entry.at, openedAt: recordedAt)
             call.startRecorded = true
             calls[id] = call
         case .incident:

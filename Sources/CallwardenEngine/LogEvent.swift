@@ -14,6 +14,8 @@ public enum LogEvent: String, Sendable, CaseIterable {
     case incidentForgiven = "5a0f16ea69354a34bebf792cb6b0363c"
     case hangupDecided = "efa199266ade4db0aec902b68caf2e14"
     case forbidden = "8348bc5e619849cdb6784e20f27ff475"
+    case recordDegraded = "3f0c6a1d9b2e4c87a5d1e6f2b7c94a10"
+    case recordRecovered = "9d4e2b7a61c84f03b2e5a7c1d8f6e392"
 
     /// Metadata key under which the id travels.
     public static let metadataKey = "message_id"

@@ -10,7 +10,11 @@ struct OpenCalls {
     struct Call {
         var id: String
         var caller: Caller
+        /// When the call was offered, as its events say: the ladder's times are measured from it.
         var offeredAt: Double
+        /// When the daemon began following it, by its own clock: expiry and eviction go by this,
+        /// so that no `at` a peer sends can keep a call, or the calls after it, open.
+        var openedAt: Double
         var ladder = CallLadder()
         /// Whether a `call_start` entry is in the record (written with the call's first ladder step).
         var startRecorded = false
@@ -20,7 +24,7 @@ struct OpenCalls {
     private var byID: [String: Call] = [:]
     /// Call ids in the order they were opened, for eviction and expiry without a sort. Entries of
     /// calls already gone are skipped when reached; `head` avoids shifting the array on each pop.
-    private var order: [(id: String, offeredAt: Double)] = []
+    private var order: [(id: String, openedAt: Double)] = []
     private var head = 0
 
     init(capacity: Int) {
@@ -36,14 +40,14 @@ struct OpenCalls {
                 byID[id] = nil
                 return
             }
-            if byID.updateValue(newValue, forKey: id) == nil { order.append((id, newValue.offeredAt)) }
+            if byID.updateValue(newValue, forKey: id) == nil { order.append((id, newValue.openedAt)) }
         }
     }
 
     /// Opens a call (a call offered again, as on a transfer, keeps its ladder). Returns the calls
     /// evicted to stay within capacity.
-    mutating func open(id: String, caller: Caller, at: Double) -> [Call] {
-        if byID[id] == nil { self[id] = Call(id: id, caller: caller, offeredAt: at) }
+    mutating func open(id: String, caller: Caller, at: Double, openedAt: Double) -> [Call] {
+        if byID[id] == nil { self[id] = Call(id: id, caller: caller, offeredAt: at, openedAt: openedAt) }
         var evicted: [Call] = []
         while byID.count > capacity, let oldest = popOldest() {
             evicted.append(oldest)
@@ -51,7 +55,7 @@ struct OpenCalls {
         // Calls that ended normally leave their place in `order` behind: drop those places once
         // they outnumber the live calls, so `order` stays proportional to what is open.
         if order.count - head > 2 * byID.count + 4096 {
-            order = order[head...].filter { byID[$0.id]?.offeredAt == $0.offeredAt }
+            order = order[head...].filter { byID[$0.id]?.openedAt == $0.openedAt }
             head = 0
         }
         return evicted
@@ -61,10 +65,10 @@ struct OpenCalls {
         byID.removeValue(forKey: id)
     }
 
-    /// Removes and returns calls offered before `cutoff`.
-    mutating func expire(offeredBefore cutoff: Double) -> [Call] {
+    /// Removes and returns calls the daemon began following before `cutoff`.
+    mutating func expire(openedBefore cutoff: Double) -> [Call] {
         var expired: [Call] = []
-        while head < order.count, order[head].offeredAt < cutoff {
+        while head < order.count, order[head].openedAt < cutoff {
             if let call = popOldest() { expired.append(call) }
         }
         compact()
@@ -73,9 +77,9 @@ struct OpenCalls {
 
     private mutating func popOldest() -> Call? {
         while head < order.count {
-            let (id, offeredAt) = order[head]
+            let (id, openedAt) = order[head]
             head += 1
-            if let call = byID[id], call.offeredAt == offeredAt {
+            if let call = byID[id], call.openedAt == openedAt {
                 byID[id] = nil
                 compact()
                 return call

@@ -4,7 +4,7 @@ import CallwardenStore
 ///
 /// The engine applies a write to its memory as it queues it, so that the next request (on any
 /// connection) already sees it; the client's answer waits for the commit. If the commit fails,
-/// the engine rebuilds its memory from the record and the client is told nothing was recorded.
+/// the engine takes the write back out of memory and the client is told nothing was recorded.
 public struct Recorded<Value: Sendable>: Sendable {
     public let value: Value
     /// Nil when nothing needed recording: the value is final at once.
@@ -22,8 +22,12 @@ public struct Recorded<Value: Sendable>: Sendable {
         if let ticket {
             do {
                 _ = try await ticket.wait()
+            } catch let problem as EntryProblem {
+                // A value the record cannot keep exactly: the sender's to fix, not a fault.
+                throw .badRequest(problem.message)
             } catch {
-                throw .unavailable("the record cannot be written (\(error)); nothing was recorded, retry later")
+                // Why is in the journal (the writer logs it); the client needs to know what to do.
+                throw .unavailable("the record cannot be written at the moment; nothing was recorded, retry later")
             }
         }
         afterCommit()

@@ -109,11 +109,10 @@ public struct ChainVerifier: Sendable {
         var position = previous?.id ?? 0
         for run in purges.runs(after: previous?.id, before: id) {
             guard run.previousHash == expected else {
-                let missing = (position + 1)..<run.first
-                if missing.isEmpty {
-                    problem = ChainProblem(.purgeMismatch, entry: id, "purge entry \(run.purge) says the entries it deleted from \(run.first) on followed another hash than the chain has there: the purge entry or an entry before \(run.first) was changed")
-                } else {
+                if let missing = Self.gap(after: position, before: run.first) {
                     problem = ChainProblem(.removed, entry: id, "the chain does not reach the entries purge entry \(run.purge) deleted (from \(run.first)): \(Self.describe(missing))")
+                } else {
+                    problem = ChainProblem(.purgeMismatch, entry: id, "purge entry \(run.purge) says the entries it deleted from \(run.first) on followed another hash than the chain has there: the purge entry or an entry before \(run.first) was changed")
                 }
                 return nil
             }
@@ -123,8 +122,18 @@ public struct ChainVerifier: Sendable {
         return (expected, position)
     }
 
-    private static func describe(_ missing: Range<Int64>) -> String {
-        missing.count == 1 ? "entry \(missing.lowerBound) was removed" : "entries \(missing.lowerBound) to \(missing.upperBound - 1) (or some of them) were removed"
+    /// The ids strictly between `after` and `before`, or nil when there are none. Ids come from
+    /// the record or an export and may be any Int64: nothing here can overflow.
+    static func gap(after: Int64, before: Int64) -> ClosedRange<Int64>? {
+        guard after < before else { return nil }
+        // after < before: after + 1 and before - 1 are both representable.
+        let low = after + 1
+        let high = before - 1
+        return low <= high ? low...high : nil
+    }
+
+    private static func describe(_ missing: ClosedRange<Int64>) -> String {
+        missing.lowerBound == missing.upperBound ? "entry \(missing.lowerBound) was removed" : "entries \(missing.lowerBound) to \(missing.upperBound) (or some of them) were removed"
     }
 
     /// An entry after a failed one: does it still chain from the failed one (that one was
@@ -149,9 +158,9 @@ public struct ChainVerifier: Sendable {
     /// entries were removed; otherwise it was changed.
     private func changedOrRemoved(_ suspect: Suspect, confirmed: Bool) -> ChainProblem {
         let id = suspect.link.id
-        if let after = suspect.position, id > after + 1 {
+        if let after = suspect.position, let missing = Self.gap(after: after, before: id) {
             let from = after == 0 ? "the start of the record" : "entry \(after)"
-            return ChainProblem(.removed, entry: id, "it no longer chains from \(from): \(Self.describe(after + 1..<id))\(confirmed ? "" : ", or entry \(id) was changed")")
+            return ChainProblem(.removed, entry: id, "it no longer chains from \(from): \(Self.describe(missing))\(confirmed ? "" : ", or entry \(id) was changed")")
         }
         if confirmed {
             return ChainProblem(.changed, entry: id, "its fields no longer match its hash, and the entry after it still chains from that hash: entry \(id) was changed")

@@ -133,6 +133,12 @@ enum Responses {
             object.field("bytes", report.storeBytes)
             object.field("callers", report.trackedCallers)
             object.field("incidents", report.incidents)
+            // "ok", or "degraded" while the record cannot be written (writes answer unavailable).
+            object.field("state", report.recordDegraded == nil ? "ok" : "degraded")
+            if let degraded = report.recordDegraded {
+                object.field("degraded_since", EventTime.format(degraded.since))
+                object.field("refused_writes", degraded.failedWrites)
+            }
         }
     }
 

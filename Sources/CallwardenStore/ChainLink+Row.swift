@@ -4,11 +4,13 @@ import GRDB
 extension ChainLink {
     /// An entry exactly as its row holds it, read column by column rather than through
     /// `StoredEntry`, so that verification hashes what is on disk even where a row was edited
-    /// into something this version would not write.
-    init(row: Row) {
-        let id: Int64 = row["id"]
-        let text: (String) -> String? = { column in
-            let value: DatabaseValue = row[column]
+    /// into something this version would not write: any value of any column is read as text
+    /// (and then fails its hash), never trapped on.
+    init(row: Row) throws(RecordDamage) {
+        // The rowid: always a whole number, though any one an edit chose. The verifier takes any.
+        let id = try row.integer(0, "id", entry: nil, in: Int64.min...Int64.max)
+        let text: (Int) -> String? = { index in
+            let value: DatabaseValue = row[index]
             switch value.storage {
             case .null: return nil
             case .int64(let number): return String(number)
@@ -17,13 +19,8 @@ extension ChainLink {
             case .blob(let data): return String(decoding: data, as: UTF8.self)
             }
         }
-        let fields = ChainDigest.fieldNames.map { name -> ChainField in
-            switch name {
-            case "recorded_at": ChainField(name, text("recorded_at_us"))
-            case "at": ChainField(name, text("at_us"))
-            default: ChainField(name, text(name))
-            }
-        }
-        self.init(id: id, fields: fields, hash: (row["hash"] as String?) ?? "")
+        // Columns in `StoredEntry.columns` order: the chain's fields, then the hash.
+        let fields = ChainDigest.fieldNames.enumerated().map { index, name in ChainField(name, text(index)) }
+        self.init(id: id, fields: fields, hash: text(ChainDigest.fieldNames.count) ?? "")
     }
 }

@@ -17,6 +17,21 @@ public final class CommitTicket: Sendable {
         self.ids = ids
     }
 
+    /// A ticket for entries that were never queued.
+    init(refused error: any Error) {
+        ids = []
+        state.withLock { $0 = .done(.failure(error)) }
+    }
+
+    /// Whether the entries were refused at once, without being queued (the writer has stopped,
+    /// or the ids the caller gave them were not the next ones).
+    public var isRefused: Bool {
+        state.withLock { state in
+            if case .done(.failure) = state, ids.isEmpty { return true }
+            return false
+        }
+    }
+
     /// Returns the entries as stored once their commit is durable; throws if it failed (nothing
     /// of this ticket was recorded then).
     public func wait() async throws -> [StoredEntry] {

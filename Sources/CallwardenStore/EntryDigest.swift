@@ -10,17 +10,18 @@ public enum EntryDigest {
     /// The chain's starting value, before the first entry.
     public static let genesis = ChainDigest.genesis
 
-    public static func hash(previous: String, id: Int64, recordedAt: Double, entry: NewEntry) -> String {
-        ChainDigest.hash(previous: previous, fields: fields(id: id, recordedAt: recordedAt, entry: entry))
+    /// Throws for a time the record cannot hold (`StoredEntry.micros`).
+    public static func hash(previous: String, id: Int64, recordedAt: Double, entry: NewEntry) throws(EntryProblem) -> String {
+        ChainDigest.hash(previous: previous, fields: try fields(id: id, recordedAt: recordedAt, entry: entry))
     }
 
     /// The fields in chain order, as text.
-    public static func fields(id: Int64, recordedAt: Double, entry: NewEntry) -> [ChainField] {
+    public static func fields(id: Int64, recordedAt: Double, entry: NewEntry) throws(EntryProblem) -> [ChainField] {
         [
             ChainField("id", String(id)),
-            ChainField("recorded_at", canonicalTime(recordedAt)),
+            ChainField("recorded_at", try canonicalTime(recordedAt, field: "recorded_at")),
             ChainField("type", entry.type.rawValue),
-            ChainField("at", canonicalTime(entry.at)),
+            ChainField("at", try canonicalTime(entry.at)),
             ChainField("caller", entry.caller),
             ChainField("call", entry.call),
             ChainField("kind", entry.kind),
@@ -35,7 +36,8 @@ public enum EntryDigest {
     }
 
     /// Times in the chain are whole microseconds since 1970: the same text on every platform.
-    public static func canonicalTime(_ seconds: Double) -> String {
-        String(Int64((seconds * 1_000_000).rounded()))
+    /// Throws for a time outside `RecordLimits.seconds`.
+    public static func canonicalTime(_ seconds: Double, field: String = "at") throws(EntryProblem) -> String {
+        String(try StoredEntry.micros(seconds, field: field))
     }
 }

@@ -25,7 +25,8 @@ final class GroupCommitWriter: Sendable {
         var pending: [Pending] = []
         var head: ChainHead
         /// The id the next enqueued entry gets. Ids are handed out at enqueue time so that callers
-        /// can refer to an entry before it commits; a failed commit leaves a gap, never a reuse.
+        /// can refer to an entry before it commits; a failed commit leaves a gap, never a reuse
+        /// (the chain links each entry to the last one committed, so a gap verifies).
         var nextID: Int64
         var stopped = false
     }
@@ -35,8 +36,10 @@ final class GroupCommitWriter: Sendable {
     private let state: Mutex<State>
     private let doorbell: AsyncStream<Void>
     private let ring: AsyncStream<Void>.Continuation
-    private let failureObserver: Mutex<(@Sendable () -> Void)?> = Mutex(nil)
+    private let observer: Mutex<(@Sendable (BatchOutcome) -> Void)?> = Mutex(nil)
 
+    /// - Parameter head: the chain head as read from the record; its id has been range-checked
+    ///   (`ChainHead.fetch`), so the next id cannot overflow.
     init(pool: DatabasePool, head: ChainHead, logger: Logger) {
         self.pool = pool
         self.logger = logger
@@ -44,30 +47,60 @@ final class GroupCommitWriter: Sendable {
         (doorbell, ring) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
+    /// The id the next entry queued will get.
+    var nextID: Int64 { state.withLock { $0.nextID } }
+
     /// Queues `entries` (possibly none: a barrier that completes once everything queued before
     /// it has committed). Never waits.
-    func enqueue(_ entries: [NewEntry], purge: PurgeOrder? = nil) -> CommitTicket {
-        let ticket = state.withLock { state -> CommitTicket? in
-            guard !state.stopped else { return nil }
-            let ids = (0..<Int64(entries.count)).map { state.nextID + $0 }
-            state.nextID += Int64(entries.count)
+    /// - Parameter expectingFirstID: the id the caller has already given the first entry (the
+    ///   engine numbers its entries as it applies them to memory); if the queue has moved on, the
+    ///   ticket is refused at once and nothing is queued.
+    func enqueue(_ entries: [NewEntry], expectingFirstID: Int64? = nil, purge: PurgeOrder? = nil) -> CommitTicket {
+        // One bad value is refused on its own, before it can fail every entry committed with it.
+        if let problem = entries.lazy.compactMap(\.problem).first {
+            return CommitTicket(refused: problem)
+        }
+        let outcome = state.withLock { state -> Result<CommitTicket, StoreError> in
+            guard !state.stopped else { return .failure(.closed) }
+            if let expectingFirstID, expectingFirstID != state.nextID, !entries.isEmpty {
+                return .failure(.outOfOrder(expected: expectingFirstID, next: state.nextID))
+            }
+            let count = Int64(entries.count)
+            guard state.nextID <= Int64.max - count else { return .failure(.idsExhausted) }
+            let ids = (0..<count).map { state.nextID + $0 }
+            state.nextID += count
             let ticket = CommitTicket(ids: ids)
             state.pending.append(Pending(entries: entries, ticket: ticket, purge: purge))
+            return .success(ticket)
+        }
+        switch outcome {
+        case .success(let ticket):
+            ring.yield()
             return ticket
+        case .failure(let error):
+            return CommitTicket(refused: error)
         }
-        guard let ticket else {
-            let refused = CommitTicket(ids: [])
-            refused.complete(.failure(StoreError.closed))
-            return refused
-        }
-        ring.yield()
-        return ticket
     }
 
-    /// Called after a failed commit, so that whoever keeps state derived from queued entries can
-    /// rebuild it from what is really recorded.
-    func onFailure(_ observer: @escaping @Sendable () -> Void) {
-        failureObserver.withLock { $0 = observer }
+    /// Told of every batch's outcome, after its transaction and before its tickets complete, so
+    /// that whoever keeps state derived from queued entries can keep it true to the record.
+    func onOutcome(_ observer: @escaping @Sendable (BatchOutcome) -> Void) {
+        self.observer.withLock { $0 = observer }
+    }
+
+    /// Fails everything still waiting to be committed. After a failed commit, the entries queued
+    /// behind it were decided on a memory that held the failed entries: none of them may be
+    /// recorded. The engine calls this under its own lock, so nothing is queued meanwhile.
+    /// Returns how many tickets were failed.
+    @discardableResult
+    func failPending() -> Int {
+        let waiting = state.withLock { state -> [Pending] in
+            let waiting = state.pending.filter { !$0.entries.isEmpty }
+            state.pending.removeAll { !$0.entries.isEmpty }
+            return waiting
+        }
+        for pending in waiting { pending.ticket.complete(.failure(StoreError.earlierWriteFailed)) }
+        return waiting.count
     }
 
     /// Commits batches until `stop()`; what is still waiting then is committed before returning.
@@ -104,26 +137,29 @@ final class GroupCommitWriter: Sendable {
 
     private func commit(_ batch: [Pending], after head: ChainHead) async {
         let requests = batch.map { ($0.ticket.ids, $0.entries, $0.purge) }
+        let ids = batch.flatMap(\.ticket.ids)
         do {
             let (stored, newHead) = try await pool.write { db in
                 try Self.insert(requests, after: head, db: db)
             }
             state.withLock { $0.head = newHead }
+            if let last = ids.last { observer.withLock { $0 }?(.committed(through: last)) }
             for (pending, entries) in zip(batch, stored) {
                 pending.ticket.complete(.success(entries))
             }
         } catch {
-            logger.error("The record could not be written; the events were not acknowledged", metadata: ["error": "\(error)", "entries": "\(requests.count)"])
+            // The error text is for the journal only: clients are told that nothing was recorded.
+            logger.error("The record could not be written; the events were not acknowledged", metadata: ["error": "\(error)", "entries": "\(ids.count)"])
+            if let first = ids.first { observer.withLock { $0 }?(.failed(from: first)) }
             for pending in batch {
                 pending.ticket.complete(.failure(error))
             }
-            failureObserver.withLock { $0 }?()
         }
     }
 
     private static func insert(_ requests: [([Int64], [NewEntry], PurgeOrder?)], after head: ChainHead, db: Database) throws -> ([[StoredEntry]], ChainHead) {
         var head = head
-        let recordedAt = StoredEntry.seconds(StoredEntry.micros(Date().timeIntervalSince1970))
+        let recordedAt = try StoredEntry.seconds(StoredEntry.micros(Date().timeIntervalSince1970))
         let statement = try db.cachedStatement(sql: """
             INSERT INTO entries (id, recorded_at_us, type, at_us, caller, call, kind, agent, supervisor, note, ref, rule, by, outcome, hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -142,8 +178,8 @@ final class GroupCommitWriter: Sendable {
                     entry.outcome = "\(purgeNote.purged.count) entries"
                 }
                 // Round to the microsecond the record keeps, so what is hashed is what is read back.
-                entry.at = StoredEntry.seconds(StoredEntry.micros(entry.at))
-                let hash = EntryDigest.hash(previous: head.lastHash, id: id, recordedAt: recordedAt, entry: entry)
+                entry.at = try StoredEntry.seconds(StoredEntry.micros(entry.at))
+                let hash = try EntryDigest.hash(previous: head.lastHash, id: id, recordedAt: recordedAt, entry: entry)
                 try statement.execute(arguments: [
                     id, StoredEntry.micros(recordedAt), entry.type.rawValue, StoredEntry.micros(entry.at), entry.caller,
                     entry.call, entry.kind, entry.agent, entry.supervisor, entry.note, entry.ref, entry.rule, entry.by,

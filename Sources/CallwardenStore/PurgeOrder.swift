@@ -22,13 +22,19 @@ struct PurgeOrder: Sendable {
             WHERE (type = 'incident' AND id IN (\(list))) OR (type = 'forgiveness' AND ref IN (\(list)))
             ORDER BY id
             """) {
-            hashes[row["id"]] = row["hash"]
+            let id = try row.entryID(0)
+            hashes[id] = try row.hash(1, "hash", entry: id)
         }
         let ids = hashes.keys.sorted()
         let between = try db.makeStatement(sql: "SELECT EXISTS (SELECT 1 FROM entries WHERE id > ? AND id < ?)")
         let purges = try RecordStore.purgeIndex(db)
+        // Two deleted entries join one run only when nothing lies between them: no surviving
+        // entry, and no earlier purge's run either. Split there, every run begins where the run
+        // or entry before it ended, so a verifier crosses the runs one after another; a run that
+        // swallowed an earlier gap would leave that gap's run inside it, out of that order.
         let runs = try PurgeNote.runs(of: ids) { first, second in
-            try !(Bool.fetchOne(between, arguments: [first, second]) ?? false)
+            guard purges.runs(after: first, before: second).isEmpty else { return false }
+            return try !(Bool.fetchOne(between, arguments: [first, second]) ?? false)
         } hash: { id in
             hashes[id] ?? ""
         } previous: { id in

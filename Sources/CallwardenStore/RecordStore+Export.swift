@@ -16,7 +16,8 @@ extension RecordStore {
     ///   - after: the previous page's `next`.
     public func exportPage(caller: String?, since: Double?, after: Int64?, limit: Int) async throws -> ExportPage {
         let limit = max(1, min(limit, Self.maximumExportPage))
-        return try await pool.read { db in
+        let path = path
+        return try await pool.read { db in try Self.reportingDamage(path) {
             let purges = try Self.purgeIndex(db)
             let head = try Self.headMark(db)
             var conditions = ["id > ?"]
@@ -27,7 +28,9 @@ extension RecordStore {
             }
             if let since {
                 conditions.append("id >= (SELECT coalesce(min(id), 9223372036854775807) FROM entries WHERE recorded_at_us >= ?)")
-                arguments.append(StoredEntry.micros(since))
+                // Outside the record's window: before it, every entry is recorded after `since`;
+                // after it, none is.
+                arguments.append((try? StoredEntry.micros(since)) ?? (since < RecordLimits.seconds.lowerBound ? 0 : Int64.max))
             }
             arguments.append(limit + 1)
             let rows = try Row.fetchAll(
@@ -37,7 +40,7 @@ extension RecordStore {
             var bytes = 0
             var more = rows.count > limit
             for row in rows.prefix(limit) {
-                var link = ChainLink(row: row)
+                var link = try ChainLink(row: row)
                 if caller == nil, let last = links.last {
                     link.previousHash = purges.boundary(after: last.id, before: link.id) ?? last.hash
                 } else {
@@ -52,14 +55,19 @@ extension RecordStore {
                 links.append(link)
             }
             return ExportPage(entries: links, next: more ? links.last?.id : nil, head: head, contiguous: caller == nil)
-        }
+        } }
     }
 
     /// The hash the entry at `id` chains from: the entry still present before it, or the end of
     /// a purged run between them, or the genesis value.
     static func previousHash(of id: Int64, purges: PurgeIndex, _ db: Database) throws -> String {
-        let row = try Row.fetchOne(db, sql: "SELECT id, hash FROM entries WHERE id < ? ORDER BY id DESC LIMIT 1", arguments: [id])
-        let survivor: Int64? = row?["id"]
-        return purges.boundary(after: survivor, before: id) ?? row?["hash"] ?? ChainDigest.genesis
+        guard let row = try Row.fetchOne(db, sql: "SELECT id, hash FROM entries WHERE id < ? ORDER BY id DESC LIMIT 1", arguments: [id]) else {
+            return purges.boundary(after: nil, before: id) ?? ChainDigest.genesis
+        }
+        let survivor = try row.integer(0, "id", entry: nil, in: Int64.min...Int64.max)
+        if let boundary = purges.boundary(after: survivor, before: id) { return boundary }
+        // Read as text whatever it holds: a changed hash is for the verifier to report.
+        let hash: DatabaseValue = row[1]
+        return String.fromDatabaseValue(hash) ?? ""
     }
 }

@@ -3,28 +3,37 @@ import GRDB
 extension RecordStore {
     /// Every entry about one caller, oldest first.
     public func entries(caller: String) async throws -> [StoredEntry] {
-        try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT \(StoredEntry.columns) FROM entries WHERE caller = ? ORDER BY id", arguments: [caller])
-                .compactMap(StoredEntry.init(row:))
+        let path = path
+        return try await pool.read { db in
+            try Self.reportingDamage(path) {
+                try Row.fetchAll(db, sql: "SELECT \(StoredEntry.columns) FROM entries WHERE caller = ? ORDER BY id", arguments: [caller])
+                    .compactMap(StoredEntry.init(row:))
+            }
         }
     }
 
     /// Every entry about one call, oldest first.
     public func entries(call: String) async throws -> [StoredEntry] {
-        try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT \(StoredEntry.columns) FROM entries WHERE call = ? ORDER BY id", arguments: [call])
-                .compactMap(StoredEntry.init(row:))
+        let path = path
+        return try await pool.read { db in
+            try Self.reportingDamage(path) {
+                try Row.fetchAll(db, sql: "SELECT \(StoredEntry.columns) FROM entries WHERE call = ? ORDER BY id", arguments: [call])
+                    .compactMap(StoredEntry.init(row:))
+            }
         }
     }
 
     /// Calls every `body` with each entry of the given types, in record order, without holding the
-    /// whole record in memory (used once at start-up to build the in-memory index).
+    /// whole record in memory (used once at start-up to build the in-memory index). Throws
+    /// `StoreError.corrupt` at the first value callwarden could not have written.
     public func forEachEntry(ofTypes types: [EntryType], _ body: (StoredEntry) throws -> Void) throws {
         let list = types.map { "'\($0.rawValue)'" }.joined(separator: ", ")
-        try pool.read { db in
-            let rows = try Row.fetchCursor(db, sql: "SELECT \(StoredEntry.columns) FROM entries WHERE type IN (\(list)) ORDER BY id")
-            while let row = try rows.next() {
-                if let entry = StoredEntry(row: row) { try body(entry) }
+        try reportingDamage {
+            try pool.read { db in
+                let rows = try Row.fetchCursor(db, sql: "SELECT \(StoredEntry.columns) FROM entries WHERE type IN (\(list)) ORDER BY id")
+                while let row = try rows.next() {
+                    if let entry = try StoredEntry(row: row) { try body(entry) }
+                }
             }
         }
     }

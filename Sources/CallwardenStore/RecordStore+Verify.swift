@@ -7,15 +7,18 @@ extension RecordStore {
     /// by purges verify when they are exactly as the purge entries describe.
     ///
     /// Reads one snapshot of the record (writes go on meanwhile) and keeps one entry in memory at
-    /// a time.
+    /// a time. Throws `StoreError.corrupt` for a chain head callwarden could not have written.
     public func verify() async throws -> ChainReport {
-        try await pool.read { db in
-            var verifier = ChainVerifier(purges: try Self.purgeIndex(db), head: try Self.headMark(db))
-            let rows = try Row.fetchCursor(db, sql: "SELECT \(StoredEntry.columns) FROM entries ORDER BY id")
-            while !verifier.isDecided, let row = try rows.next() {
-                verifier.feed(ChainLink(row: row))
+        let path = path
+        return try await pool.read { db in
+            try Self.reportingDamage(path) {
+                var verifier = ChainVerifier(purges: try Self.purgeIndex(db), head: try Self.headMark(db))
+                let rows = try Row.fetchCursor(db, sql: "SELECT \(StoredEntry.columns) FROM entries ORDER BY id")
+                while !verifier.isDecided, let row = try rows.next() {
+                    verifier.feed(try ChainLink(row: row))
+                }
+                return verifier.finish()
             }
-            return verifier.finish()
         }
     }
 
@@ -24,16 +27,17 @@ extension RecordStore {
     static func purgeIndex(_ db: Database) throws -> PurgeIndex {
         var purges: [(entry: Int64, note: PurgeNote)] = []
         for row in try Row.fetchAll(db, sql: "SELECT id, note FROM entries WHERE type = 'purge' ORDER BY id") {
-            if let text: String = row["note"], let note = PurgeNote(text: text) {
-                purges.append((row["id"], note))
+            let id = try row.integer(0, "id", entry: nil, in: Int64.min...Int64.max)
+            if let text = try? row.optionalText(1, "note", entry: id), let note = PurgeNote(text: text) {
+                purges.append((id, note))
             }
         }
         return PurgeIndex(purges)
     }
 
-    /// The chain head as kept, or nil when the record has none (a new, empty record).
+    /// The chain head as kept, or nil when the record has none (a new, empty record); throws
+    /// `RecordDamage` for one callwarden could not have written.
     static func headMark(_ db: Database) throws -> ChainHeadMark? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT last_id, last_hash FROM chain_head WHERE single = 1") else { return nil }
-        return ChainHeadMark(id: row["last_id"], hash: row["last_hash"])
+        try ChainHead.fetch(db).map { ChainHeadMark(id: $0.lastID, hash: $0.lastHash) }
     }
 }

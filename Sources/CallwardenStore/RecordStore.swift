@@ -44,7 +44,8 @@ public final class RecordStore: Sendable {
             return try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
         }
         guard synchronous == 2 else { throw StoreError.notDurable(path: path, synchronous: synchronous) }
-        let head = try pool.read { db in try ChainHead.fetch(db) }
+        let pool = pool
+        let head = try Self.reportingDamage(path) { try pool.read { db in try ChainHead.fetchChecked(db) } }
         writer = GroupCommitWriter(pool: pool, head: head, logger: logger)
     }
 
@@ -53,6 +54,27 @@ public final class RecordStore: Sendable {
     /// the record.
     public func enqueue(_ entries: [NewEntry]) -> CommitTicket {
         writer.enqueue(entries)
+    }
+
+    /// Queues `entries` whose ids the caller has already given them, from `firstID` on (the
+    /// engine numbers entries as it applies them to memory, under its own lock). Refused at once,
+    /// with nothing queued, if `firstID` is not the next id.
+    public func enqueue(_ entries: [NewEntry], firstID: Int64) -> CommitTicket {
+        writer.enqueue(entries, expectingFirstID: firstID)
+    }
+
+    /// The id the next entry queued will get.
+    public var nextID: Int64 { writer.nextID }
+
+    /// The `synchronous` setting of the connection that commits (2: FULL), as SQLite reports it.
+    public func writerSynchronous() throws -> Int {
+        try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
+    /// Fails every write still waiting to be committed (see `GroupCommitWriter.failPending`).
+    @discardableResult
+    public func failPending() -> Int {
+        writer.failPending()
     }
 
     /// Records `entries` and returns them as stored once the commit is durable. Throws if the
@@ -66,9 +88,9 @@ public final class RecordStore: Sendable {
         _ = try? await writer.enqueue([]).wait()
     }
 
-    /// Called after a failed commit (see `GroupCommitWriter.onFailure`).
-    public func onCommitFailure(_ observer: @escaping @Sendable () -> Void) {
-        writer.onFailure(observer)
+    /// Told of each batch's outcome (see `GroupCommitWriter.onOutcome`).
+    public func onBatchOutcome(_ observer: @escaping @Sendable (BatchOutcome) -> Void) {
+        writer.onOutcome(observer)
     }
 
     public func append(_ entry: NewEntry) async throws -> StoredEntry {
@@ -109,25 +131,5 @@ public final class RecordStore: Sendable {
             throw StoreError.corrupt(path: path, detail: "\(error)")
         }
         guard result == "ok" else { throw StoreError.corrupt(path: path, detail: result) }
-    }
-}
-
-/// The last link of the hash chain, kept in the record so that removing the newest entries is
-/// detected too.
-struct ChainHead: Sendable {
-    var lastID: Int64
-    var lastHash: String
-
-    static func fetch(_ db: Database) throws -> ChainHead {
-        if let row = try Row.fetchOne(db, sql: "SELECT last_id, last_hash FROM chain_head WHERE single = 1") {
-            return ChainHead(lastID: row["last_id"], lastHash: row["last_hash"])
-        }
-        return ChainHead(lastID: 0, lastHash: EntryDigest.genesis)
-    }
-
-    func save(_ db: Database) throws {
-        try db.execute(
-            sql: "INSERT INTO chain_head (single, last_id, last_hash) VALUES (1, ?, ?) ON CONFLICT(single) DO UPDATE SET last_id = excluded.last_id, last_hash = excluded.last_hash",
-            arguments: [lastID, lastHash])
     }
 }

@@ -7,6 +7,12 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case notDurable(path: String, synchronous: Int)
     /// The writer has stopped (the daemon is shutting down).
     case closed
+    /// Entries were given ids that are not the next ones: nothing was queued.
+    case outOfOrder(expected: Int64, next: Int64)
+    /// A write queued behind one that failed: it was decided on entries that were never recorded.
+    case earlierWriteFailed
+    /// The record's ids have reached their maximum.
+    case idsExhausted
 
     public var description: String {
         switch self {
@@ -20,6 +26,13 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
             return "the record \(path) could not be set to synchronous=FULL (got \(synchronous)); refusing to acknowledge writes that a power cut could lose"
         case .closed:
             return "the record is closed"
+        case .outOfOrder(let expected, let next):
+            return "entries numbered from \(expected) were offered when the record's next id is \(next); nothing was queued"
+        case .earlierWriteFailed:
+            return "an earlier write failed; this one was not attempted"
+        case .idsExhausted:
+            return "the record's entry ids are exhausted"
+
         }
     }
 }

@@ -1,3 +1,4 @@
+import CallwardenRecord
 import GRDB
 
 extension StoredEntry {
@@ -5,17 +6,41 @@ extension StoredEntry {
 
     /// Reads a row selected with `columns`, by position: start-up reads every entry once, and
     /// looking columns up by name was a third of its time. A row whose type this version does
-    /// not know is read as nil rather than trusted.
-    init?(row: Row) {
-        guard let type = EntryType(rawValue: row[2]) else { return nil }
+    /// not know is read as nil rather than trusted; a value callwarden could not have written
+    /// (a NULL in a NOT NULL column, text in a number column, a time or id out of range, a bad
+    /// hash) is `RecordDamage`.
+    init?(row: Row) throws(RecordDamage) {
+        let id = try row.entryID(0)
+        guard let type = EntryType(rawValue: try row.text(2, "type", entry: id)) else { return nil }
         let entry = NewEntry(
-            type: type, at: Self.seconds(row[3]), caller: row[4], call: row[5], kind: row[6],
-            agent: row[7], supervisor: row[8], note: row[9], ref: row[10], rule: row[11],
-            by: row[12], outcome: row[13]
+            type: type, at: try Self.seconds(row, 3, "at_us", entry: id),
+            caller: try row.optionalText(4, "caller", entry: id), call: try row.optionalText(5, "call", entry: id),
+            kind: try row.optionalText(6, "kind", entry: id), agent: try row.optionalText(7, "agent", entry: id),
+            supervisor: try row.optionalText(8, "supervisor", entry: id), note: try row.optionalText(9, "note", entry: id),
+            ref: try row.optionalInteger(10, "ref", entry: id, in: RecordLimits.ids), rule: try row.optionalText(11, "rule", entry: id),
+            by: try row.optionalText(12, "by", entry: id), outcome: try row.optionalText(13, "outcome", entry: id)
         )
-        self.init(id: row[0], recordedAt: Self.seconds(row[1]), entry: entry, hash: row[14])
+        self.init(id: id, recordedAt: try Self.seconds(row, 1, "recorded_at_us", entry: id), entry: entry, hash: try row.hash(14, "hash", entry: id))
     }
 
-    static func micros(_ seconds: Double) -> Int64 { Int64((seconds * 1_000_000).rounded()) }
-    static func seconds(_ micros: Int64) -> Double { Double(micros) / 1_000_000 }
+    private static func seconds(_ row: Row, _ index: Int, _ column: String, entry: Int64) throws(RecordDamage) -> Double {
+        // In the window, so the conversion below is exact to the microsecond and cannot fail.
+        Double(try row.integer(index, column, entry: entry, in: RecordLimits.micros)) / 1_000_000
+    }
+
+    /// A time as the record stores it: whole microseconds since 1970. Throws for a time outside
+    /// `RecordLimits.seconds` (or not a number), which the record cannot hold.
+    public static func micros(_ seconds: Double, field: String = "at") throws(EntryProblem) -> Int64 {
+        guard seconds.isFinite, RecordLimits.seconds.contains(seconds) else { throw .time(field, seconds) }
+        // At most 2.6e17 after scaling: far inside Int64, so the conversion cannot trap.
+        return Int64((seconds * 1_000_000).rounded())
+    }
+
+    /// Seconds since 1970 from the record's microseconds. Throws outside `RecordLimits.micros`.
+    public static func seconds(_ micros: Int64, field: String = "at") throws(EntryProblem) -> Double {
+        guard RecordLimits.micros.contains(micros) else {
+            throw EntryProblem(field: field, "\(field) must be from \(RecordLimits.micros.lowerBound) to \(RecordLimits.micros.upperBound) microseconds since 1970; got \(micros)")
+        }
+        return Double(micros) / 1_000_000
+    }
 }

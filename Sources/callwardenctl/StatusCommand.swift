@@ -19,6 +19,9 @@ struct StatusCommand: ControlCommand {
         Output.line("  policy  \(policy["name"].text) (\(policy["hash"].text)) from \(policy["path"].text)")
         Output.line("  record  \(store["path"].text), \(Self.bytes(store["bytes"]?.double ?? 0))")
         Output.line("          \(store["callers"].text) callers with a history, \(store["incidents"].text) incidents on record")
+        if store["state"]?.string == "degraded" {
+            Output.line("          DEGRADED since \(store["degraded_since"].text): the record cannot be written; \(store["refused_writes"].text) write(s) refused, routing from memory (see the journal)")
+        }
         Output.line("  calls   \(answer["open_calls"].text) open")
         Output.line("  routes  " + Self.pairs(answer["routes"]))
         Output.line("  requests " + Self.pairs(answer["requests"]))

@@ -41,14 +41,14 @@ struct FeedEndToEndTests {
         #expect(try stalled.request(["type": "tail"]).ok)
         // The stalled subscriber reads nothing while thousands of decisions are made.
         let client = try daemon.client()
-        let started = Date()
+        // Each answer arriving is the check: a daemon slowed by the subscriber would hit the
+        // client's read time limit.
         for chunk in 0..<40 {
             for index in 0..<100 {
                 try client.send(["type": "call.offered", "call": "s\(chunk)-\(index)", "caller": "+4477009006\(String(format: "%02d", index))"])
             }
             for _ in 0..<100 { #expect(try client.readResponse().ok) }
         }
-        #expect(Date().timeIntervalSince(started) < 60)
         // Now it reads: the lines it had room for, then a notice of how many it missed.
         var dropped = 0
         var lines = 0

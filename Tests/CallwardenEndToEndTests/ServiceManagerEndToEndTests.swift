@@ -23,13 +23,10 @@ struct ServiceManagerEndToEndTests {
         #expect(status.contains("policy default"))
         #expect(status.contains("calls routed"))
 
-        // Watchdog: count pings over three seconds (expected about six).
-        let start = Date()
+        // Watchdog: pings keep coming (waits for three; the deadline only guards a hang).
         var pings = 0
-        while Date().timeIntervalSince(start) < 3 {
-            if let message = manager.next(timeout: 0.2), message.has("WATCHDOG=1") { pings += 1 }
-        }
-        #expect((3...12).contains(pings), "\(pings) watchdog pings in 3 s at a 1 s interval")
+        while pings < 3, manager.waitFor(timeout: 30, { $0.has("WATCHDOG=1") }) != nil { pings += 1 }
+        #expect(pings == 3, "\(pings) watchdog pings before the guard deadline")
 
         // A good reload via SIGHUP: RELOADING=1 with MONOTONIC_USEC, then READY=1.
         daemon.signal(SIGHUP)

@@ -2,7 +2,7 @@ import CallwardenRecord
 import Testing
 
 /// A chain built in memory, the way the store builds it, to tamper with.
-private struct Chain {
+struct Chain {
     var links: [ChainLink] = []
 
     static func fields(id: Int64, type: String = "incident", note: String? = nil) -> [ChainField] {
@@ -159,5 +159,48 @@ struct ChainVerifierTests {
             !present.contains { $0 > first && $0 < second && ![2, 3, 5, 7, 9].contains($0) }
         } hash: { "h\($0)" } previous: { "p\($0)" }
         #expect(runs.map { [$0.first, $0.last] } == [[2, 3], [5, 5], [7, 9]])
+    }
+}
+
+@Suite("Purged runs written by earlier versions")
+struct MergedRunTests {
+    /// Entries 1-6; an earlier purge deleted 3, a later one 2 and 4 as one merged run 2-4, as
+    /// callwarden wrote it before runs were split at earlier gaps.
+    static func mergedRecord() -> (chain: Chain, kept: [ChainLink], purges: PurgeIndex) {
+        var chain = Chain(count: 6)
+        let hash = { (id: Int64) in chain.links[Int(id) - 1].hash }
+        let earlier = PurgeNote(reason: "retention", purged: [3], runs: [PurgeNote.Run(first: 3, last: 3, previousHash: hash(2), lastHash: hash(3))])
+        chain.append(id: 7, type: "purge", note: earlier.text)
+        let later = PurgeNote(reason: "retention", purged: [2, 4], runs: [PurgeNote.Run(first: 2, last: 4, previousHash: hash(1), lastHash: hash(4))])
+        chain.append(id: 8, type: "purge", note: later.text)
+        let kept = chain.links.filter { ![2, 3, 4].contains($0.id) }
+        return (chain, kept, PurgeIndex([(entry: 7, note: earlier), (entry: 8, note: later)]))
+    }
+
+    @Test("A run lying inside a later purge's merged run is covered by it: the record verifies")
+    func mergedRunVerifies() {
+        let (chain, kept, purges) = Self.mergedRecord()
+        let report = chain.verify(kept, purges: purges)
+        #expect(report.verified, "\(String(describing: report.problem))")
+        #expect(report.purged == 3)
+    }
+
+    @Test("Beside a merged run, a removed entry is still named")
+    func removedBesideMergedRun() {
+        let (chain, kept, purges) = Self.mergedRecord()
+        let problem = chain.verify(kept.filter { $0.id != 5 }, purges: purges).problem
+        #expect(problem?.kind == .removed)
+        #expect(problem?.entry == 6)
+        #expect(problem?.message.contains("entry 5 was removed") == true)
+    }
+
+    @Test("Only runs lying wholly inside another are dropped")
+    func outermost() {
+        let run = { (first: Int64, last: Int64) in PurgeNote.Run(first: first, last: last, previousHash: "p\(first)", lastHash: "l\(last)") }
+        let index = PurgeIndex([
+            (entry: 20, note: PurgeNote(reason: "", purged: [], runs: [run(3, 3), run(6, 7), run(12, 12)])),
+            (entry: 21, note: PurgeNote(reason: "", purged: [], runs: [run(2, 8), run(10, 10)])),
+        ])
+        #expect(index.runs(after: nil, before: 100).map { [$0.first, $0.last] } == [[2, 8], [10, 10], [12, 12]])
     }
 }

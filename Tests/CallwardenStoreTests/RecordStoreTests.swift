@@ -49,7 +49,7 @@ struct RecordStoreTests {
         }
         var previous = EntryDigest.genesis
         for stored in written {
-            #expect(stored.hash == EntryDigest.hash(previous: previous, id: stored.id, recordedAt: stored.recordedAt, entry: stored.entry))
+            #expect(try stored.hash == EntryDigest.hash(previous: previous, id: stored.id, recordedAt: stored.recordedAt, entry: stored.entry))
             previous = stored.hash
         }
     }
@@ -75,6 +75,9 @@ struct RecordStoreTests {
         let queue = try DatabaseQueue(path: directory + "/" + RecordStore.fileName)
         let mode = try await queue.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
+        // synchronous is a property of a connection: read it on the connection that writes.
+        let synchronous = try await Self.withStore(directory) { store in try store.writerSynchronous() }
+        #expect(synchronous == 2, "synchronous is \(synchronous), not FULL (2)")
     }
 
     @Test("A damaged file is refused, not overwritten")

@@ -17,8 +17,9 @@
 #                                      restarts it (adds about a minute).
 #
 # Needs root, unshare(1) and a writable cgroup2 hierarchy. Where the kernel or a sandbox refuses
-# the namespaces, it prints SKIP and exits 0. Prints PASS/FAIL lines and "N passed, N failed";
-# exits non-zero if any check failed.
+# the namespaces, it prints SKIP and exits 0 - except under CI=true, where a harness that cannot
+# run fails the run (exit 3) unless CALLWARDEN_ALLOW_SKIP names `systemd-harness`.
+# Prints PASS/FAIL lines and "N passed, N failed"; exits non-zero if any check failed.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -31,7 +32,14 @@ fi
 build_dir=${1:-$repository/.build/debug}
 rootfs=${CALLWARDEN_HARNESS_ROOTFS:-/var/cache/callwarden-harness/rootfs}
 
-skip() { echo "SKIP: $*"; exit 0; }
+skip() {
+    if [[ ${CI:-} == true && ",${CALLWARDEN_ALLOW_SKIP:-}," != *",systemd-harness,"* ]]; then
+        echo "FAIL: the systemd harness cannot run here: $* (set CALLWARDEN_ALLOW_SKIP=systemd-harness to allow)"
+        exit 3
+    fi
+    echo "SKIP: $*"
+    exit 0
+}
 die() { echo "harness: error: $*" >&2; exit 2; }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 t0=$(now_ms)
