@@ -1,3 +1,4 @@
+import CallwardenExport
 import CallwardenRecord
 @testable import CallwardenStore
 import Foundation
@@ -36,12 +37,30 @@ struct RetentionPropertyTests {
                 #expect(report.verified, "untouched record: \(String(describing: report.problem)); \(replay)")
                 return try await ExportFile.read(store, limit: Int.random(in: 1...40, using: &random))
             }
+            let exported = try ExportVerification.verify(bytes: [UInt8](export.bytes))
+            #expect((try? exported.get())?.verified == true, "export verifier on an untouched export: \(exported); \(replay)")
             if PythonVerifier.python != nil {
                 let file = directory + "/export.json"
                 try export.write(to: file)
                 let (verified, printed) = try PythonVerifier.verifies(file)
                 #expect(verified, "Python verifier on an untouched export: \(printed); \(replay)")
                 checked.python += 1
+            }
+            // The export edited: both verifiers find it, and the export verifier names it.
+            if let tampering = ExportTampering.random(record, using: &random) {
+                var edited = export
+                tampering.apply(&edited.entries)
+                let problem = try? ExportVerification.verify(bytes: [UInt8](edited.bytes)).get().problem
+                #expect(problem?.kind == tampering.expected.0 && problem?.entry == tampering.expected.1,
+                        "\(tampering): expected \(tampering.expected.0) at \(tampering.expected.1), got \(String(describing: problem)); \(replay)")
+                if PythonVerifier.python != nil {
+                    let file = directory + "/edited.json"
+                    try edited.write(to: file)
+                    let (verified, printed) = try PythonVerifier.verifies(file)
+                    #expect(!verified, "Python verifier: \(tampering) not found (\(printed)); \(replay)")
+                    checked.python += 1
+                }
+                checked.tamperings += 1
             }
 
             let queue = try DatabaseQueue(path: record.path)
