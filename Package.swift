@@ -7,8 +7,12 @@
 //   callwardend ──► CallwardenServer ──► CallwardenEngine ──► CallwardenStore ──► CallwardenCore
 //        │                 └──────────► CallwardenProtocol ──────────────────────► CallwardenCore
 //        └──────► CallwardenSystemd ──► CSystemd (libsystemd)
-//   callwardenctl ──► CallwardenProtocol, CallwardenRecord
+//   callwardenctl ──► CallwardenExport ──► CallwardenProtocol, CallwardenRecord
+//        └──────────► CallwardenProtocol, CallwardenRecord, CallwardenCore (directly too)
 //   CallwardenStore ──► CallwardenRecord (the record's format: hashes, chain verification)
+//
+// CallwardenExport reads and verifies an export file from its bytes, for callwardenctl and for
+// anyone who fuzzes or embeds the reader (the library product of the same name).
 //
 // CallwardenCore is pure: caller numbers, the policy, standing, routing and the in-call ladder,
 // with no I/O. Everything that touches a disk, a socket or systemd lives further out.
@@ -30,6 +34,7 @@ let package = Package(
         .library(name: "CallwardenCore", targets: ["CallwardenCore"]),
         .library(name: "CallwardenProtocol", targets: ["CallwardenProtocol"]),
         .library(name: "CallwardenRecord", targets: ["CallwardenRecord"]),
+        .library(name: "CallwardenExport", targets: ["CallwardenExport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -65,6 +70,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            swiftSettings: swiftSettings
+        ),
+
+        // The export file: its format, and reading and verifying one from its bytes, apart from
+        // callwardenctl so that a fuzz target and callwardenctl share one reader.
+        .target(
+            name: "CallwardenExport",
+            dependencies: ["CallwardenProtocol", "CallwardenRecord"],
             swiftSettings: swiftSettings
         ),
 
@@ -142,6 +155,7 @@ let package = Package(
             name: "callwardenctl",
             dependencies: [
                 "CallwardenCore",
+                "CallwardenExport",
                 "CallwardenProtocol",
                 "CallwardenRecord",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -170,7 +184,8 @@ let package = Package(
             name: "CallwardenEngineTests",
             dependencies: ["CallwardenEngine", "CallwardenCore", "CallwardenStore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]
         ),
-        .testTarget(name: "CallwardenStoreTests", dependencies: ["CallwardenStore", "CallwardenCore", "CallwardenRecord", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "CallwardenExportTests", dependencies: ["CallwardenExport", "CallwardenProtocol", "CallwardenRecord"]),
+        .testTarget(name: "CallwardenStoreTests", dependencies: ["CallwardenStore", "CallwardenCore", "CallwardenRecord", "CallwardenExport", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "CallwardenSystemdTests", dependencies: ["CallwardenSystemd", .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         .testTarget(name: "CallwardenEndToEndTests", dependencies: ["CallwardenProtocol"]),
     ]
