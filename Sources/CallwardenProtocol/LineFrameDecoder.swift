@@ -43,7 +43,7 @@ public struct LineFrameDecoder: ByteToMessageDecoder {
     }
 
     /// The next complete line, `.tooLong` once, or nil when more bytes are needed.
-    mutating func nextLine(_ buffer: inout ByteBuffer) throws -> InboundLine? {
+    public mutating func nextLine(_ buffer: inout ByteBuffer) throws -> InboundLine? {
         if overflowed {
             buffer.moveReaderIndex(to: buffer.writerIndex)
             return nil
@@ -71,7 +71,7 @@ public struct LineFrameDecoder: ByteToMessageDecoder {
         return .line(Self.trimmingCarriageReturn(line))
     }
 
-    private static func trimmingCarriageReturn(_ line: ByteBuffer) -> ByteBuffer {
+    public static func trimmingCarriageReturn(_ line: ByteBuffer) -> ByteBuffer {
         var line = line
         if line.readableBytes > 0, line.getInteger(at: line.writerIndex - 1, as: UInt8.self) == UInt8(ascii: "\r") {
             line.moveWriterIndex(to: line.writerIndex - 1)
