@@ -161,6 +161,7 @@ let package = Package(
         .testTarget(name: "CallwardenRecordTests", dependencies: ["CallwardenRecord"]),
         .testTarget(name: "CallwardenStoreTests", dependencies: ["CallwardenStore", "CallwardenCore", "CallwardenRecord", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "CallwardenSystemdTests", dependencies: ["CallwardenSystemd", .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
+        .testTarget(name: "CallwardenServerTests", dependencies: ["CallwardenServer", "CallwardenProtocol", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "CallwardenEndToEndTests", dependencies: ["CallwardenProtocol", "CallwardenCore"]),
     ]
 )

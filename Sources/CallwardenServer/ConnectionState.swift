@@ -261,3 +261,27 @@ struct ConnectionState {
         return .close
     }
 }
+
+// A feed is the same feed only if it is the same subscription.
+extension ConnectionState.Phase: Equatable {
+    static func == (lhs: Self, rhs: Self) -> Bool {
+        switch (lhs, rhs) {
+        case (.awaitingRole(let a), .awaitingRole(let b)): a == b
+        case (.serving(let a), .serving(let b)): a == b
+        case (.draining(let a, let x), .draining(let b, let y)): a == b && x == y
+        case (.following(let a), .following(let b)): a === b
+        case (.closing, .closing): true
+        default: false
+        }
+    }
+}
+
+extension ConnectionState.Action: Equatable {
+    static func == (lhs: Self, rhs: Self) -> Bool {
+        switch (lhs, rhs) {
+        case (.scheduleWrite, .scheduleWrite), (.close, .close): true
+        case (.follow(let a), .follow(let b)), (.endFeed(let a), .endFeed(let b)): a === b
+        default: false
+        }
+    }
+}
