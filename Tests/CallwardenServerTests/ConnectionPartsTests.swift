@@ -95,3 +95,22 @@ struct ConnectionPartsTests {
     }
 }
 
+
+@Suite("Feed subscription")
+struct FeedSubscriptionTests {
+    @Test("A subscriber's queue is bounded in bytes as well as lines; what does not fit is counted in a dropped notice")
+    func byteBound() async {
+        let subscription = FeedSubscription(capacity: 100, maximumBytes: 10)
+        for line in ["aaaa", "bbbb", "cccc", "dddd"] { subscription.offer(line) }
+        let first = await subscription.next()
+        let second = await subscription.next()
+        let notice = await subscription.next()
+        #expect(first == "aaaa")
+        #expect(second == "bbbb")
+        #expect(notice?.contains(#""event":"dropped""#) == true)
+        #expect(notice?.contains(#""count":2"#) == true)
+        subscription.offer("eeee")
+        let after = await subscription.next()
+        #expect(after == "eeee")
+    }
+}
