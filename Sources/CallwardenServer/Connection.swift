@@ -27,6 +27,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
     /// Answers are written in buffers of about this size, so that writability is checked between them.
     static let writeChunk = 64 * 1024
 
+    /// Lines taken in one turn of the event loop before the connection lets the others on its loop
+    /// have theirs: a client that pipelines thousands of lines does not hold up another's one.
+    static let linesPerTurn = 64
+
     private let handler: RequestHandler
     private let feed: EventFeed
     private let peer: PeerCredentials?
@@ -89,7 +93,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         let writable = context.channel.isWritable
         state.writabilityChanged(writable)
         // Fired from inside a write or a flush: carry on at the next turn rather than re-enter.
-        if writable { scheduleWrite() }
+        if writable { pumpAtNextTurn() }
         context.fireChannelWritabilityChanged()
     }
 
@@ -127,27 +131,32 @@ final class ConnectionHandler: ChannelDuplexHandler {
     /// moves; then closes, arms the partial-line limit or reads, as the state says.
     private func pump() {
         guard let context else { return }
-        var tookLine = false
+        var taken = 0
         var moved = true
-        while moved {
-            let took = takeLines(context: context)
-            tookLine = tookLine || took
-            moved = writeAnswers(context: context) || took
+        while moved, taken < Self.linesPerTurn {
+            let took = takeLines(upTo: Self.linesPerTurn - taken, context: context)
+            taken += took
+            moved = writeAnswers(context: context) || took > 0
+        }
+        if taken >= Self.linesPerTurn {
+            // More may be waiting: carry on at the next turn, after the other connections' events.
+            pumpAtNextTurn()
         }
         if state.discardsInput { inbox.discardAll() }
-        updatePartialLineDeadline(restart: tookLine, context: context)
+        updatePartialLineDeadline(restart: taken > 0, context: context)
         perform(state.closeIfDone(inputExhausted: inbox.isExhausted(unterminatedToo: state.takesUnterminatedLastLine)))
         if state.resumeHeldRead(inputCaughtUp: inbox.caughtUp) { context.read() }
     }
 
-    private func takeLines(context: ChannelHandlerContext) -> Bool {
-        var took = false
-        while let role = state.roleForNextLine {
+    /// Takes lines while the state allows, at most `limit`; returns how many.
+    private func takeLines(upTo limit: Int, context: ChannelHandlerContext) -> Int {
+        var taken = 0
+        while taken < limit, let role = state.roleForNextLine {
             guard let unit = inbox.nextLine() ?? (state.takesUnterminatedLastLine ? inbox.unterminatedLastLine() : nil) else { break }
             take(unit, role: role, context: context)
-            took = true
+            taken += 1
         }
-        return took
+        return taken
     }
 
     private func take(_ unit: InboundLine, role: Role, context: ChannelHandlerContext) {
@@ -186,7 +195,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
         perform(state.filled(number, with: text))
     }
 
-    private func scheduleWrite() {
+    /// Pumps again at the next turn of the event loop: for answers that came back together, for a
+    /// channel that drained, for lines left after a turn's share.
+    private func pumpAtNextTurn() {
         guard let context else { return }
         let connection = NIOLoopBound(self, eventLoop: context.eventLoop)
         context.eventLoop.execute {
@@ -232,7 +243,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         case nil:
             break
         case .scheduleWrite:
-            scheduleWrite()
+            pumpAtNextTurn()
         case .follow(let subscription):
             if let context { follow(subscription, context: context) }
         case .endFeed(let subscription):

@@ -43,7 +43,7 @@ struct ConnectionState {
         /// Bytes of ready answers queued (beyond what the channel itself buffers).
         var answerBytes: Int
 
-        static let standard = Budget(answers: 1024, pendingAnswers: 128, answerBytes: 64 * 1024)
+        static let standard = Budget(answers: 1024, pendingAnswers: 64, answerBytes: 64 * 1024)
     }
 
     /// What the handler does next.
