@@ -247,7 +247,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
         case .follow(let subscription):
             if let context { follow(subscription, context: context) }
         case .endFeed(let subscription):
-            subscription.cancel()
+            // Unsubscribed here as well as when the feed's task ends: a feed whose answer was
+            // never written has no task, and would otherwise stay subscribed for good.
+            feed.unsubscribe(subscription)
         case .close:
             closeAfterWrites()
         }
