@@ -18,7 +18,7 @@ struct DescriptorExhaustionEndToEndTests {
         process.executableURL = URL(fileURLWithPath: Command.find("prlimit")!)
         process.arguments = ["--nofile=64:64", Daemon.executable] + daemon.arguments
         let logPath = daemon.directory.appendingPathComponent("limited.log").path
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.standardOutput = process.standardError
         try process.run()
