@@ -179,11 +179,12 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 let eventLoop = context.eventLoop
                 // A copy, and only if the feed wants it: a slice would keep the whole read's
                 // buffer alive until the answer comes back.
-                let request = feed.carries(decoded.type) ? Array(bytes.readableBytesView) : nil
+                let type = decoded.type
+                let request = feed.carries(type) ? Array(bytes.readableBytesView) : nil
                 Task { [feed] in
                     let text = await compute()
                     eventLoop.execute { connection.value.filled(number, with: text) }
-                    if let request { feed.offer(type: decoded.type, request: request, answer: text) }
+                    if let request { feed.offer(type: type, request: request, answer: text) }
                 }
             case .subscribe(let text):
                 perform(state.tailAnswered(text, feed: feed.subscribe()))
