@@ -50,10 +50,16 @@ public final class EventFeed: Sendable {
         }
     }
 
+    /// Whether a request of this type, if it succeeds, would be published now.
+    func carries(_ type: String?) -> Bool {
+        guard isWatched, let type else { return false }
+        return Self.published.contains(type)
+    }
+
     /// Publishes a request and its answer if the type is one the feed carries and it succeeded.
-    func offer(type: String?, request: ByteBuffer, answer: String) {
-        guard isWatched, let type, Self.published.contains(type) else { return }
-        guard let line = FeedLine.event(type: type, request: Array(request.readableBytesView), answer: answer) else { return }
+    func offer(type: String?, request: [UInt8], answer: String) {
+        guard carries(type), let type else { return }
+        guard let line = FeedLine.event(type: type, request: request, answer: answer) else { return }
         publish(line)
     }
 }
