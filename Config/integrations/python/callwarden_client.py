@@ -23,6 +23,7 @@ import json
 import logging
 import os
 import re
+import select
 import socket
 import time
 
@@ -195,6 +196,10 @@ class _Channel:
         reason is then in self.failure)."""
         if not self.usable(time.monotonic()):
             return None
+        if self.sock is not None and not self.in_flight and self._closed_by_peer():
+            # callwarden closed this idle connection (it restarted): connect again at once
+            # rather than fail this call on a dead socket.
+            self.close()
         if self.sock is None and not self._connect(deadline):
             return None
         request_id = self.next_id
@@ -212,6 +217,16 @@ class _Channel:
             return None
         self.in_flight.add(request_id)
         return request_id
+
+    def _closed_by_peer(self):
+        """True when an idle connection has been closed by callwarden (one poll, no waiting)."""
+        try:
+            readable, _, _ = select.select([self.sock], [], [], 0)
+            if not readable:
+                return False
+            return self.sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+        except (OSError, ValueError):
+            return True
 
     def wait(self, request_id, deadline):
         """Reads answers until the one for request_id; returns it, or None (self.failure says why)."""

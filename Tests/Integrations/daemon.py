@@ -13,7 +13,8 @@ import subprocess
 import tempfile
 import time
 
-SOURCE_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
+SOURCE_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+INTEGRATIONS = os.path.join(SOURCE_ROOT, "Config", "integrations")
 SHIPPED_POLICY = os.path.join(SOURCE_ROOT, "Config", "policy.yaml")
 
 

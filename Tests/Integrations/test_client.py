@@ -1,7 +1,7 @@
 """callwarden_client against the real daemon: answers, fallbacks, restarts, stalls, forks.
 
-Run: python3 -m unittest discover -s Config/integrations/python/tests (CALLWARDEND names the binary
-if it is not .build/debug/callwardend).
+Run: python3 -m unittest discover -s Tests/Integrations (CALLWARDEND names the binary if it is not
+.build/debug/callwardend).
 
 Timing: no test asserts how fast callwarden is. The only times asserted are the client's promise
 to the switch, "no call waits longer than the budget": each is checked against the budget plus a
@@ -18,12 +18,11 @@ import threading
 import time
 import unittest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.dirname(HERE))
-sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from daemon import INTEGRATIONS, SHIPPED_POLICY, Daemon  # noqa: E402
 
+sys.path.insert(0, os.path.join(INTEGRATIONS, "python"))
 import callwarden_client as cw  # noqa: E402
-from daemon import Daemon, SHIPPED_POLICY  # noqa: E402
 
 BUDGET = 0.2
 MARGIN = 1.0
