@@ -93,6 +93,7 @@ class LuaScript(unittest.TestCase):
             self.assertEqual(v["callwarden_fallback"], "")
             self.assertEqual(v["sip_h_X-Callwarden-Route"], "supervisor;queue=supervisor;priority=5;rule=abusive")
             self.assertEqual(v["callwarden_call"], "fs-1-%d" % n)
+            self.assertEqual(v["api_hangup_hook"], "lua callwarden.lua ended fs-1-%d ${sip_hangup_disposition}" % n)
 
     def test_nuisance_and_withheld_callers(self):
         for n, lua in enumerate(self.each_lua()):
@@ -133,6 +134,14 @@ class LuaScript(unittest.TestCase):
             effects = run(lua, self.daemon.socket_path, ["ended", call, "recv_bye"], session=False)
             self.assertEqual(effects.logs, [])
             self.assertEqual(self.daemon.ask({"type": "status"})["open_calls"], before - 1)
+
+    def test_hangup_hook_while_down_logs_that_call_ended_was_not_delivered(self):
+        daemon = Daemon()
+        self.addCleanup(daemon.close)
+        for lua in self.each_lua():
+            effects = run(lua, daemon.socket_path, ["ended", "fs-7", "send_bye"], session=False)
+            self.assertEqual(len(effects.logs), 1)
+            self.assertIn("call.ended for fs-7 not delivered: down", effects.logs[0])
 
 
 @unittest.skipUnless(LUAS, "no lua5.3 or lua5.4 installed")

@@ -11,7 +11,8 @@ From the dialplan (callwarden-dialplan.xml):
   lua callwarden.lua warning                abuse of a kind, a warning, a hang-up request, a
   lua callwarden.lua hangup                 supervisor's verdict; each sets callwarden_answer and
   lua callwarden.lua supervisor approve     callwarden_reason and plays a tone back to the agent
-  lua callwarden.lua ended CALL DISPOSITION   api_hangup_hook: call.ended (no session there)
+  lua callwarden.lua ended CALL DISPOSITION   the api_hangup_hook that `route` sets: call.ended
+                                          (no session there)
 
 Fail open: callwarden_queue is always set, to callwarden's answer or to the default queue, with
 callwarden_fallback saying why (down, timeout, disconnected, an error code, invalid_answer).
@@ -300,6 +301,9 @@ local function route()
   session:setVariable("callwarden_reason", decision.reason)
   session:setVariable("callwarden_fallback", reason or "")
   session:setVariable("callwarden_call", call)
+  -- call.ended once the call is over. setVariable stores the text as it is, so
+  -- ${sip_hangup_disposition} (who hung up) is expanded when the hook runs, not now.
+  session:setVariable("api_hangup_hook", "lua callwarden.lua ended " .. call .. " ${sip_hangup_disposition}")
   local header = decision.route .. ";queue=" .. header_token(decision.queue) .. ";priority=" ..
     math.floor(decision.priority) .. (reason and (";fallback=" .. header_token(reason)) or (";rule=" .. header_token(decision.rule)))
   session:setVariable("sip_h_X-Callwarden-Route", header)
