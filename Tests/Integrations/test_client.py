@@ -233,12 +233,25 @@ class FailOpen(unittest.TestCase):
         self.daemon.pause()
         self.client.notify("call.ended", call="ended-b", by="agent")
         self.assertEqual(self.client.stats["events_sent"], 1)
-        self.daemon.resume()
-        self.daemon.kill()
+        self.daemon.kill()  # while stopped: it never reads the line
         self.daemon.start()
         self.assertEqual(self._flush_until_empty(), 0)
         self.assertEqual(self.client.stats["events_sent"], 2)
         self.assertEqual(self.client.stats["events_dropped"], 0)
+
+    def test_abuse_unanswered_when_the_daemon_dies_is_not_sent_again(self):
+        # A resend could record a second incident: the client logs that the outcome is unknown.
+        self.daemon.start()
+        self.daemon.pause()
+        self.client.notify("abuse", caller="+447700900012", kind="verbal")
+        self.assertEqual(self.client.stats["events_sent"], 1)
+        self.daemon.kill()  # while stopped: it never reads the line
+        self.daemon.start()
+        self.assertEqual(self._flush_until_empty(), 0)
+        self.assertEqual((self.client.stats["events_sent"], self.client.stats["events_dropped"]), (1, 1))
+        self.assertTrue(any("may or may not be recorded" in line for line in self.logged), self.logged)
+        history = self.daemon.ask({"type": "history", "caller": "+447700900012"})
+        self.assertEqual(history["incidents"], [])
 
     def test_request_while_down_returns_down_within_its_budget(self):
         answer, took = timed(self.client.request, "warning", budget=0.3, call="x")
