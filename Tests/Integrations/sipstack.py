@@ -23,7 +23,7 @@ KAMAILIO_DIR = os.path.join(INTEGRATIONS, "kamailio")
 QUEUES = ("support", "supervisor", "nuisance")
 DECISION_LINE = re.compile(
     r"callwarden: call (?P<call>\S+) from (?P<user>\S*) to queue (?P<queue>\S+) "
-    r"fallback '(?P<fallback>[^']*)' waited (?P<waited>\d+) us")
+    r"fallback '(?P<fallback>[^']*)' waited (?P<waited>\d+) us cpu wait (?P<cpu_wait>\d+|<null>) us")
 
 
 def free_udp_port():
@@ -75,7 +75,8 @@ class Kamailio:
     """Kamailio with the example configuration, in the foreground of its own process group."""
 
     def __init__(self, directory, daemon_socket, queue_ports, budget_ms=200, query=True, children=4,
-                 policy=None):
+                 policy=None, measure_runqueue=False):
+        self.measure_runqueue = measure_runqueue
         self.directory = os.path.join(directory, "kamailio")
         os.makedirs(self.directory, exist_ok=True)
         self.port = free_udp_port()
@@ -107,7 +108,8 @@ class Kamailio:
 
     def start(self, timeout=30.0):
         log = open(self.log_path, "ab")
-        environment = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+        environment = dict(os.environ, PYTHONDONTWRITEBYTECODE="1",
+                           CALLWARDEN_MEASURE_RUNQUEUE="1" if self.measure_runqueue else "0")
         self.process = subprocess.Popen(self.command, cwd=self.directory, stdin=subprocess.DEVNULL,
                                         stdout=log, stderr=subprocess.STDOUT, env=environment,
                                         start_new_session=True)
@@ -155,10 +157,13 @@ class Kamailio:
             return ""
 
     def decisions(self):
-        """Call-ID -> (queue, fallback, waited µs) from the example configuration's log line."""
+        """Call-ID -> (queue, fallback, waited µs, of which waiting for a CPU µs or None) from the
+        example configuration's log line."""
         found = {}
         for match in DECISION_LINE.finditer(self.log()):
-            found[match.group("call")] = (match.group("queue"), match.group("fallback"), int(match.group("waited")))
+            cpu_wait = match.group("cpu_wait")
+            found[match.group("call")] = (match.group("queue"), match.group("fallback"), int(match.group("waited")),
+                                          None if cpu_wait == "<null>" else int(cpu_wait))
         return found
 
 
@@ -173,12 +178,13 @@ def write_callers_csv(path, rows):
 class CallerRun:
     """One sipp caller run: `calls` calls at `rate` per second from the CSV, through Kamailio."""
 
-    def __init__(self, directory, name, csv_path, kamailio_port, calls, rate, limit=200):
+    def __init__(self, directory, name, csv_path, kamailio_port, calls, rate, limit=200,
+                 scenario="caller_uac.xml"):
         self.directory = os.path.join(directory, name)
         os.makedirs(self.directory, exist_ok=True)
         self.log_file = os.path.join(self.directory, "calls.log")
         self.command = [
-            require("sipp"), "-sf", os.path.join(SIPP_DIR, "caller_uac.xml"), "-inf", csv_path,
+            require("sipp"), "-sf", os.path.join(SIPP_DIR, scenario), "-inf", csv_path,
             "-i", "127.0.0.1", "-p", str(free_udp_port()), "127.0.0.1:%d" % kamailio_port,
             "-m", str(calls), "-r", str(rate), "-l", str(limit), "-nostdin",
             "-trace_logs", "-log_file", self.log_file, "-trace_rtt", "-rtt_freq", "1",

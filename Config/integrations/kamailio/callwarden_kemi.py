@@ -7,7 +7,8 @@ lazily after the fork), so workers never share a socket.
   callwarden_route      on an initial INVITE: asks callwarden within the budget and sets
                         $xavp(callwarden=>queue|priority|route|rule|reason|fallback) and the header
                         X-Callwarden-Route, and $xavp(callwarden=>waited_us), how long the
-                        call waited for the decision. On any failure: the policy's default queue and
+                        call waited for the decision (and =>cpu_wait_us, see
+                        MEASURE_RUNQUEUE). On any failure: the policy's default queue and
                         `fallback=<reason>` (docs/integrations.md). Always returns 1.
   callwarden_ended      on BYE or CANCEL (argument: who ended it: caller, agent or system): sends
                         call.ended without waiting for the answer; retried later if callwarden
@@ -48,6 +49,21 @@ def _log(level, message):
         KSR.info(line)
 
 
+# CALLWARDEN_MEASURE_RUNQUEUE=1 in Kamailio's environment: also record, per call, how long the
+# worker waited for a CPU during the query ($xavp(callwarden=>cpu_wait_us)), to tell a starved
+# machine from a slow callwarden. Off by default: it reads /proc twice per call.
+MEASURE_RUNQUEUE = os.environ.get("CALLWARDEN_MEASURE_RUNQUEUE") == "1"
+
+
+def _runqueue_wait():
+    """Nanoseconds this process has spent runnable but waiting for a CPU (/proc/self/schedstat)."""
+    try:
+        with open("/proc/self/schedstat") as handle:
+            return int(handle.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def _setting(name):
     return KSR.pv.get("$sel(cfg_get.callwarden.%s)" % name)
 
@@ -80,8 +96,10 @@ class CallwardenKamailio:
     def callwarden_route(self, msg):
         try:
             caller = KSR.pv.get("$ai") or KSR.pv.get("$fu") or ""
+            client, dialed, call_id = self._client(), KSR.pv.get("$rU"), KSR.pv.get("$ci")
+            queued_before = _runqueue_wait() if MEASURE_RUNQUEUE else None
             started = time.monotonic()
-            route = self._client().route(caller, KSR.pv.get("$rU"), KSR.pv.get("$ci"))
+            route = client.route(caller, dialed, call_id)
             waited_us = int((time.monotonic() - started) * 1e6)
             self._set("queue", route.queue)
             self._set("priority", route.priority)
@@ -92,6 +110,10 @@ class CallwardenKamailio:
             # How long this call waited for its decision, for the log line and for anyone who
             # wants to check that no call waits longer than the budget.
             self._set("waited_us", waited_us)
+            if queued_before is not None:
+                # How much of that wait this worker was ready to run but had no CPU (a busy
+                # machine, not callwarden): Linux's per-task run-queue time.
+                self._set("cpu_wait_us", max(0, (_runqueue_wait() - queued_before) // 1000))
             KSR.hdr.append("%s: %s\r\n" % (HEADER, route.header()))
         except Exception as error:  # noqa: BLE001 - the call goes on without us: the cfg routes
             # an INVITE without $xavp(callwarden=>queue) to the default queue.
