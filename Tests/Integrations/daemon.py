@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 
 SOURCE_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -110,17 +111,22 @@ class Daemon:
         return json.loads(data)
 
     def ask_all(self, messages, timeout=30.0):
-        """Many requests pipelined on one connection; their answers in order."""
+        """Many requests pipelined on one connection; their answers in order. A thread writes
+        while this one reads: callwarden stops reading from a client that leaves too many answers
+        unread, so writing everything first would deadlock."""
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
             sock.settimeout(timeout)
             sock.connect(self.socket_path)
-            sock.sendall(b"".join(json.dumps(m).encode() + b"\n" for m in messages))
+            payload = b"".join(json.dumps(m).encode() + b"\n" for m in messages)
+            writer = threading.Thread(target=sock.sendall, args=(payload,), daemon=True)
+            writer.start()
             data = b""
             while data.count(b"\n") < len(messages):
                 chunk = sock.recv(1 << 20)
                 if not chunk:
                     raise OSError("connection closed before every answer")
                 data += chunk
+            writer.join()
         return [json.loads(line) for line in data.splitlines()]
 
     def log(self):
