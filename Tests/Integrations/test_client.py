@@ -127,6 +127,25 @@ class AnsweredRoutes(unittest.TestCase):
         self.assertEqual(child_said, "supervisor|None")
         self.assertEqual(self.client.route("07700 900001", None, "fork-parent-2").queue, "supervisor")
 
+    def test_a_forked_child_does_not_send_the_parents_queued_events(self):
+        self.daemon.pause()
+        try:
+            self.client.notify("call.ended", call="fork-event", by="caller")
+            pid = os.fork()
+            if pid == 0:
+                code = 0
+                try:
+                    self.client.route("+447700900998", None, "fork-child-2")
+                    code = 0 if self.client.stats["events_sent"] == 1 and not self.client._events else 1
+                finally:
+                    os._exit(code)
+            _, status = os.waitpid(pid, 0)
+            self.assertEqual(os.waitstatus_to_exitcode(status), 0)
+        finally:
+            self.daemon.resume()
+        self.assertEqual(self.client.flush(10.0), 0)
+        self.assertEqual(self.client.stats["events_acknowledged"], 1)
+
     def test_an_allowlist_of_queues_refuses_a_queue_the_switch_lacks(self):
         client = cw.Client(self.daemon.socket_path, budget=BUDGET, queues=["support", "nuisance"], log=quiet)
         route = client.route("07700 900001", None, "allow-a")

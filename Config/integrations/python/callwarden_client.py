@@ -340,9 +340,10 @@ class Client:
                       "events_retried": 0, "events_dropped": 0}
         self._events = {}      # id on the event connection -> _Event awaiting its answer
         self._retry = []       # _Event waiting to be sent (again)
-        self._query = _Channel(socket_path, "routing", self.log, backoff[0], backoff[1],
+        self._pid = os.getpid()
+        self._query = _Channel(socket_path, "routing", self._log_safely, backoff[0], backoff[1],
                                self._stray_answer, lambda ids: None)
-        self._writes = _Channel(socket_path, "event", self.log, backoff[0], backoff[1],
+        self._writes = _Channel(socket_path, "event", self._log_safely, backoff[0], backoff[1],
                                 self._event_answer, self._events_lost)
 
     # Routing ---------------------------------------------------------------------------------
@@ -481,6 +482,9 @@ class Client:
     def _pump_events(self):
         """Sends due events and reads any answers already there. Costs one non-blocking read
         when events are outstanding, nothing otherwise."""
+        if self._pid != os.getpid():
+            # A forked child: the events queued before the fork are the parent's to deliver.
+            self._pid, self._events, self._retry = os.getpid(), {}, []
         now = time.monotonic()
         if self._events:
             self._writes.poll()
