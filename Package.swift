@@ -53,6 +53,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Locks
+        // Swift's Mutex, told to the thread sanitizer (see Locked.swift for why).
+        .target(name: "CThreadSanitizer"),
+        .target(name: "CallwardenLocking", dependencies: ["CThreadSanitizer"], swiftSettings: swiftSettings),
+
         // MARK: The durable record
         // The record's format (canonical entry hash, chain verification, purge notes), apart from
         // the store so that callwardenctl can verify an export offline without linking SQLite.
@@ -64,6 +69,7 @@ let package = Package(
         .target(
             name: "CallwardenStore",
             dependencies: [
+                "CallwardenLocking",
                 "CallwardenCore",
                 "CallwardenRecord",
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -85,6 +91,7 @@ let package = Package(
         .target(
             name: "CallwardenEngine",
             dependencies: [
+                "CallwardenLocking",
                 "CallwardenCore",
                 "CallwardenStore",
                 "CallwardenRecord",
@@ -109,6 +116,7 @@ let package = Package(
         .target(
             name: "CallwardenServer",
             dependencies: [
+                "CallwardenLocking",
                 "CallwardenCore",
                 "CallwardenStore",
                 "CallwardenProtocol",

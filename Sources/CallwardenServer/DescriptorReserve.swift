@@ -1,6 +1,6 @@
+import CallwardenLocking
 import Logging
 import NIOCore
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,7 +14,7 @@ import Glibc
 /// next accept succeed: that client is told the daemon is out of descriptors and closed, the
 /// descriptor comes back to the reserve, and the back-off then spaces out the following attempts.
 final class DescriptorReserve: Sendable {
-    private let descriptor = Mutex<Int32?>(nil)
+    private let descriptor = Locked<Int32?>(nil)
 
     init() {
         reacquire()

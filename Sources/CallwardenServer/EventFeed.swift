@@ -1,3 +1,4 @@
+import CallwardenLocking
 import CallwardenProtocol
 import Foundation
 import NIOCore
@@ -18,7 +19,7 @@ public final class EventFeed: Sendable {
     /// Lines a subscriber may have waiting before further ones are dropped.
     public static let defaultCapacity = 1024
 
-    private let subscribers = Mutex<[ObjectIdentifier: FeedSubscription]>([:])
+    private let subscribers = Locked<[ObjectIdentifier: FeedSubscription]>([:])
     private let count = Atomic<Int>(0)
     private let capacity: Int
 

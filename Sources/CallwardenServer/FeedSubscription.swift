@@ -1,4 +1,4 @@
-import Synchronization
+import CallwardenLocking
 
 /// One `tail` client's queue of feed lines. Publishing never waits: when the queue is full (in
 /// lines or in bytes) the line is dropped and counted, and the client gets a `dropped` notice in its
@@ -21,7 +21,7 @@ public final class FeedSubscription: Sendable {
 
     let capacity: Int
     let maximumBytes: Int
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     static let defaultMaximumBytes = 256 * 1024
 

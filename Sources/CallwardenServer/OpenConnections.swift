@@ -1,4 +1,4 @@
-import Synchronization
+import CallwardenLocking
 
 /// Counts the connections open at once against `--max-connections`, and says when enough have
 /// closed that freed memory is worth giving back.
@@ -18,7 +18,7 @@ final class OpenConnections: Sendable {
     }
 
     let limit: Int
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// A burst worth giving memory back after: this many connections or more at its peak.
     static let burst = 16
