@@ -18,9 +18,12 @@ case $sanitizer in
 esac
 scratch=.build-$sanitizer
 
-# halt_on_error: the first report ends the process, so no report can scroll by unnoticed.
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:halt_on_error=1:abort_on_error=0}
-export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
+# Every report, from the test process and from each daemon the tests start (whose standard error
+# goes to a log the tests delete), is written to a file of its own under $reports, and any file
+# there fails the run. halt_on_error: the first report ends the process that made it.
+reports=$(mktemp -d)
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:halt_on_error=1:abort_on_error=0}:log_path=$reports/report
+export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}:log_path=$reports/report
 
 swift build --build-tests --scratch-path "$scratch" -Xswiftc -sanitize="$sanitizer"
 log=$(mktemp)
@@ -28,9 +31,12 @@ set +e
 swift test --skip-build --scratch-path "$scratch" "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
-if grep -qE "^(==[0-9]+==ERROR: AddressSanitizer|WARNING: ThreadSanitizer)" "$log"; then
-    echo "the $sanitizer sanitizer reported a problem (see above)" >&2
+if compgen -G "$reports/report*" >/dev/null; then
+    echo "the $sanitizer sanitizer reported problems:" >&2
+    cat "$reports"/report* >&2
     status=1
+else
+    echo "the $sanitizer sanitizer reported nothing (test process and every daemon started)"
 fi
-rm -f "$log"
+rm -rf "$log" "$reports"
 exit "$status"
