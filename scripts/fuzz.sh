@@ -28,6 +28,10 @@ bin=$("${build[@]}" --show-bin-path)
 # policy file or an export is a few KiB.
 declare -A max_len=([fuzz-wire]=4096 [fuzz-policy]=16384 [fuzz-export]=32768)
 
+# A failed property ends the run with fatalError; Swift's backtracer would then read the stack in
+# a way the address sanitizer reports as a second error, burying the first.
+export SWIFT_BACKTRACE=enable=no
+
 status=0
 summary=()
 for target in "${targets[@]}"; do
