@@ -7,8 +7,12 @@
 //   callwardend ──► CallwardenServer ──► CallwardenEngine ──► CallwardenStore ──► CallwardenCore
 //        │                 └──────────► CallwardenProtocol ──────────────────────► CallwardenCore
 //        └──────► CallwardenSystemd ──► CSystemd (libsystemd)
-//   callwardenctl ──► CallwardenProtocol, CallwardenRecord
+//   callwardenctl ──► CallwardenExport ──► CallwardenProtocol, CallwardenRecord
+//        └──────────► CallwardenProtocol, CallwardenRecord, CallwardenCore (directly too)
 //   CallwardenStore ──► CallwardenRecord (the record's format: hashes, chain verification)
+//
+// CallwardenExport reads and verifies an export file from its bytes, for callwardenctl and for
+// anyone who fuzzes or embeds the reader (the library product of the same name).
 //
 // CallwardenCore is pure: caller numbers, the policy, standing, routing and the in-call ladder,
 // with no I/O. Everything that touches a disk, a socket or systemd lives further out.
@@ -30,6 +34,7 @@ let package = Package(
         .library(name: "CallwardenCore", targets: ["CallwardenCore"]),
         .library(name: "CallwardenProtocol", targets: ["CallwardenProtocol"]),
         .library(name: "CallwardenRecord", targets: ["CallwardenRecord"]),
+        .library(name: "CallwardenExport", targets: ["CallwardenExport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -48,6 +53,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Locks
+        // Swift's Mutex, told to the thread sanitizer (see Locked.swift for why).
+        .target(name: "CThreadSanitizer"),
+        .target(name: "CallwardenLocking", dependencies: ["CThreadSanitizer"], swiftSettings: swiftSettings),
+
         // MARK: The durable record
         // The record's format (canonical entry hash, chain verification, purge notes), apart from
         // the store so that callwardenctl can verify an export offline without linking SQLite.
@@ -59,6 +69,7 @@ let package = Package(
         .target(
             name: "CallwardenStore",
             dependencies: [
+                "CallwardenLocking",
                 "CallwardenCore",
                 "CallwardenRecord",
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -68,10 +79,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The export file: its format, and reading and verifying one from its bytes, apart from
+        // callwardenctl so that a fuzz target and callwardenctl share one reader.
+        .target(
+            name: "CallwardenExport",
+            dependencies: ["CallwardenProtocol", "CallwardenRecord"],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Where the core meets the store
         .target(
             name: "CallwardenEngine",
             dependencies: [
+                "CallwardenLocking",
                 "CallwardenCore",
                 "CallwardenStore",
                 "CallwardenRecord",
@@ -96,6 +116,7 @@ let package = Package(
         .target(
             name: "CallwardenServer",
             dependencies: [
+                "CallwardenLocking",
                 "CallwardenCore",
                 "CallwardenStore",
                 "CallwardenProtocol",
@@ -142,6 +163,7 @@ let package = Package(
             name: "callwardenctl",
             dependencies: [
                 "CallwardenCore",
+                "CallwardenExport",
                 "CallwardenProtocol",
                 "CallwardenRecord",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -170,8 +192,10 @@ let package = Package(
             name: "CallwardenEngineTests",
             dependencies: ["CallwardenEngine", "CallwardenCore", "CallwardenStore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]
         ),
-        .testTarget(name: "CallwardenStoreTests", dependencies: ["CallwardenStore", "CallwardenCore", "CallwardenRecord", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "CallwardenExportTests", dependencies: ["CallwardenExport", "CallwardenProtocol", "CallwardenRecord"]),
+        .testTarget(name: "CallwardenStoreTests", dependencies: ["CallwardenStore", "CallwardenCore", "CallwardenRecord", "CallwardenExport", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "CallwardenSystemdTests", dependencies: ["CallwardenSystemd", .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
+        .testTarget(name: "CallwardenServerTests", dependencies: ["CallwardenServer", "CallwardenProtocol", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "CallwardenEndToEndTests", dependencies: ["CallwardenProtocol"]),
     ]
 )

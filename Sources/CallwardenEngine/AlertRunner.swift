@@ -1,7 +1,7 @@
+import CallwardenLocking
 import CallwardenCore
 import Foundation
 import Logging
-import Synchronization
 
 /// Runs the policy's alert command for an alerting incident, as fail2ban runs an action: without
 /// a shell, the incident's fields in its environment, killed after the policy's time limit. It
@@ -38,7 +38,7 @@ public struct AlertRunner: Sendable {
 
     /// Shared by every copy of the runner: the engine holds one, its closures copy it.
     private final class Gate: Sendable {
-        let state = Mutex(State())
+        let state = Locked(State())
     }
 
     let logger: Logger

@@ -1,7 +1,7 @@
+import CallwardenLocking
 import CallwardenCore
 import CallwardenStore
 import Logging
-import Synchronization
 
 /// `history`'s answer: the standing and one page of incidents with their forgiveness, from the
 /// record.

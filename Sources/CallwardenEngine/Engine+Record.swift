@@ -1,8 +1,8 @@
+import CallwardenLocking
 import CallwardenCore
 import CallwardenRecord
 import CallwardenStore
 import Logging
-import Synchronization
 
 extension Engine {
     /// Walks the record's hash chain (`verify`).

@@ -2,7 +2,6 @@ import CallwardenCore
 import CallwardenStore
 import Foundation
 import Logging
-import Synchronization
 
 /// An abuse event as the engine receives it.
 public struct AbuseReport: Sendable {

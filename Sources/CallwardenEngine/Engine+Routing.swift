@@ -1,6 +1,6 @@
+import CallwardenLocking
 import CallwardenCore
 import Logging
-import Synchronization
 
 extension Engine {
     /// The request name `status` counts decisions under.

@@ -1,8 +1,8 @@
+import CallwardenLocking
 import CallwardenCore
 import CallwardenStore
 import Foundation
 import Logging
-import Synchronization
 
 /// Where the pure core meets the durable record: a lock around `EngineState` (the policy in
 /// force, every tracked caller's history summary, the calls in progress) and the hand-over of
@@ -17,11 +17,11 @@ public final class Engine: Sendable {
     let store: RecordStore
     let logger: Logger
     let clock: @Sendable () -> Double
-    let state: Mutex<EngineState>
+    let state: Locked<EngineState>
     let startedAt: Double
 
     let alerts: AlertRunner
-    let reloadObserver = Mutex<ReloadObserver?>(nil)
+    let reloadObserver = Locked<ReloadObserver?>(nil)
 
     /// Builds the engine and loads every caller's history, and the calls that were open, from the
     /// record.
@@ -40,7 +40,7 @@ public final class Engine: Sendable {
         for call in index.openCalls.sorted(by: { $0.openedAt < $1.openedAt }) {
             calls[call.id] = call
         }
-        state = Mutex(EngineState(policy: policy, histories: index.histories, incidentCount: index.incidents, calls: calls, nextID: store.nextID))
+        state = Locked(EngineState(policy: policy, histories: index.histories, incidentCount: index.incidents, calls: calls, nextID: store.nextID))
         store.onBatchOutcome { [weak self] outcome in self?.batch(outcome) }
         if !index.openCalls.isEmpty {
             logger.notice("Resumed \(index.openCalls.count) call(s) that were open when callwardend last stopped")

@@ -86,7 +86,7 @@ public struct LineFrameDecoder: ByteToMessageDecoder {
         return .line(Self.trimmingCarriageReturn(line))
     }
 
-    private static func trimmingCarriageReturn(_ line: ByteBuffer) -> ByteBuffer {
+    public static func trimmingCarriageReturn(_ line: ByteBuffer) -> ByteBuffer {
         var line = line
         if line.readableBytes > 0, line.getInteger(at: line.writerIndex - 1, as: UInt8.self) == UInt8(ascii: "\r") {
             line.moveWriterIndex(to: line.writerIndex - 1)

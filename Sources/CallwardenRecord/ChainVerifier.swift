@@ -143,8 +143,7 @@ public struct ChainVerifier: Sendable {
         if !suspect.nextChecked {
             suspect.nextChecked = true
             self.suspect = suspect
-            let expected = purges.boundary(after: suspect.link.id, before: link.id) ?? suspect.link.hash
-            if link.computedHash(previous: expected) == link.hash {
+            if chainsOn(from: suspect.link, to: link) {
                 problem = changedOrRemoved(suspect, confirmed: true)
                 return
             }
@@ -154,13 +153,26 @@ public struct ChainVerifier: Sendable {
         }
     }
 
+    /// Whether the chain goes on from `failed`'s stored hash to `next`: directly, or across the
+    /// purged runs between them, the first of which must begin from that hash. (`next` chains
+    /// from the last run's end whatever `failed` holds, so it alone would confirm nothing.)
+    private func chainsOn(from failed: ChainLink, to next: ChainLink) -> Bool {
+        let between = purges.runs(after: failed.id, before: next.id)
+        guard let first = between.first, let last = between.last else {
+            return next.computedHash(previous: failed.hash) == next.hash
+        }
+        return first.previousHash == failed.hash && next.computedHash(previous: last.lastHash) == next.hash
+    }
+
     /// The verdict on a failed entry when no reordering explains it: ids missing before it mean
     /// entries were removed; otherwise it was changed.
     private func changedOrRemoved(_ suspect: Suspect, confirmed: Bool) -> ChainProblem {
         let id = suspect.link.id
         if let after = suspect.position, let missing = Self.gap(after: after, before: id) {
             let from = after == 0 ? "the start of the record" : "entry \(after)"
-            return ChainProblem(.removed, entry: id, "it no longer chains from \(from): \(Self.describe(missing))\(confirmed ? "" : ", or entry \(id) was changed")")
+            // Ids a failed commit left unused look the same as removed entries: if these were
+            // never used, it is this entry that changed.
+            return ChainProblem(.removed, entry: id, "it no longer chains from \(from): \(Self.describe(missing)), or entry \(id) was changed")
         }
         if confirmed {
             return ChainProblem(.changed, entry: id, "its fields no longer match its hash, and the entry after it still chains from that hash: entry \(id) was changed")

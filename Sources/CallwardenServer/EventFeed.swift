@@ -1,3 +1,4 @@
+import CallwardenLocking
 import CallwardenProtocol
 import Foundation
 import NIOCore
@@ -18,7 +19,7 @@ public final class EventFeed: Sendable {
     /// Lines a subscriber may have waiting before further ones are dropped.
     public static let defaultCapacity = 1024
 
-    private let subscribers = Mutex<[ObjectIdentifier: FeedSubscription]>([:])
+    private let subscribers = Locked<[ObjectIdentifier: FeedSubscription]>([:])
     private let count = Atomic<Int>(0)
     private let capacity: Int
 
@@ -50,10 +51,16 @@ public final class EventFeed: Sendable {
         }
     }
 
+    /// Whether a request of this type, if it succeeds, would be published now.
+    func carries(_ type: String?) -> Bool {
+        guard isWatched, let type else { return false }
+        return Self.published.contains(type)
+    }
+
     /// Publishes a request and its answer if the type is one the feed carries and it succeeded.
-    func offer(type: String?, request: ByteBuffer, answer: String) {
-        guard isWatched, let type, Self.published.contains(type) else { return }
-        guard let line = FeedLine.event(type: type, request: Array(request.readableBytesView), answer: answer) else { return }
+    func offer(type: String?, request: [UInt8], answer: String) {
+        guard carries(type), let type else { return }
+        guard let line = FeedLine.event(type: type, request: request, answer: answer) else { return }
         publish(line)
     }
 }

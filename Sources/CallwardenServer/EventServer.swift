@@ -11,13 +11,13 @@ import ServiceLifecycle
 public final class EventServer: Service {
     public struct Configuration: Sendable {
         public var target: BindTarget
-        public var maximumLineLength: Int
         public var roles: RoleMap
+        public var limits: ConnectionLimits
 
-        public init(target: BindTarget, maximumLineLength: Int = 64 * 1024, roles: RoleMap) {
+        public init(target: BindTarget, roles: RoleMap, limits: ConnectionLimits = ConnectionLimits()) {
             self.target = target
-            self.maximumLineLength = maximumLineLength
             self.roles = roles
+            self.limits = limits
         }
     }
 
@@ -41,8 +41,12 @@ public final class EventServer: Service {
     }
 
     public func run() async throws {
+        let limits = configuration.limits
+        if let soft = DescriptorLimit.raise(toFit: limits.maximumConnections), soft < limits.maximumConnections + DescriptorLimit.reserved {
+            logger.warning("Open files are limited to \(soft): fewer than --max-connections \(limits.maximumConnections) can be served; raise LimitNOFILE=")
+        }
         let listener = try await bind()
-        logger.info("Listening on \(describe(configuration.target))")
+        logger.info("Listening on \(describe(configuration.target)); at most \(limits.maximumConnections) connections")
         await onRunning()
         try await listener.executeThenClose { inbound in
             try await withGracefulShutdownHandler {
@@ -50,17 +54,15 @@ public final class EventServer: Service {
                 // result until the server stops, a leak over months of uptime.
                 try await withThrowingDiscardingTaskGroup { tasks in
                     for try await accepted in inbound {
-                        // The role is looked up here, off the event loop (it may ask the group
-                        // database); the connection reads nothing until it has it.
-                        let role = configuration.roles.role(of: accepted.peer)
+                        // A refused connection has been told why and is closing by itself.
+                        guard let control = accepted.control else { continue }
                         tasks.addTask {
                             await withGracefulShutdownHandler {
-                                accepted.control.start(role: role)
                                 // The connection serves itself on its event loop; it closes once
                                 // it has answered every line it took.
                                 try? await accepted.channel.closeFuture.get()
                             } onGracefulShutdown: {
-                                accepted.control.shutDown()
+                                control.shutDown()
                             }
                         }
                     }
@@ -77,26 +79,59 @@ public final class EventServer: Service {
         logger.info("Stopped listening")
     }
 
-    /// A connection as accepted: its channel, the peer, and the handler that serves it.
+    /// A connection as accepted: its channel and the handler that serves it (nil if refused).
     private struct Accepted: Sendable {
         var channel: any Channel
-        var peer: PeerCredentials?
-        var control: ConnectionControl
+        var control: ConnectionControl?
     }
 
     private func bind() async throws -> NIOAsyncChannel<Accepted, Never> {
-        let maximumLineLength = configuration.maximumLineLength
+        let limits = configuration.limits
+        let reserve = DescriptorReserve()
+        let open = OpenConnections(limit: limits.maximumConnections)
+        let freed = FreedMemory()
+        let (handler, feed, logger, roles) = (self.handler, self.feed, self.logger, configuration.roles)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(AcceptFailureHandler(reserve: reserve, logger: logger))
+                }
+            }
             // Clients that half-close after sending (socat, nc -N) still get their answers.
             .childChannelOption(.allowRemoteHalfClosure, value: true)
-        let (handler, feed, logger) = (self.handler, self.feed, self.logger)
+            // What a client that does not read can leave in the channel: past the high mark the
+            // connection takes no more lines until it drains below the low one.
+            .childChannelOption(.writeBufferWaterMark, value: limits.writeBufferWaterMark)
+            // One bounded read at a time: the bytes a connection holds beyond a partial line are
+            // at most one read's.
+            .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: limits.maximumReadSize))
+            .childChannelOption(.maxMessagesPerRead, value: 1)
         let initializer: @Sendable (any Channel) -> EventLoopFuture<Accepted> = { channel in
-            PeerCredentials.of(channel).flatMapThrowing { peer in
-                let connection = ConnectionHandler(handler: handler, feed: feed, peer: peer, logger: logger)
-                try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLength: maximumLineLength)))
+            if reserve.isSpent {
+                // Out of descriptors: this connection used the one the reserve gave up.
+                channel.closeFuture.whenComplete { _ in reserve.reacquire() }
+                return Self.refuse(channel, "out of file descriptors; try again later")
+            }
+            switch open.admit() {
+            case .admitted:
+                channel.closeFuture.whenComplete { _ in
+                    if open.release() { freed.giveBackSoon() }
+                }
+            case .refused(let first):
+                logger.log(level: first ? .warning : .debug, "Refused a connection: \(open.limit) are open (--max-connections)")
+                return Self.refuse(channel, "too many connections (at most \(open.limit)); try again later")
+            }
+            return PeerCredentials.of(channel).flatMapThrowing { peer in
+                if let peer, peer.groups == nil {
+                    logger.warning("Could not read the groups of the peer \(peer): only its uid and primary group count for its role")
+                }
+                let connection = ConnectionHandler(handler: handler, feed: feed, peer: peer, limits: limits, logger: logger)
                 try channel.pipeline.syncOperations.addHandler(connection)
-                return Accepted(channel: channel, peer: peer, control: ConnectionControl(connection, eventLoop: channel.eventLoop))
+                // The role is the kernel's word on the peer, mapped without any look-up, so the
+                // connection starts at once, on its event loop.
+                connection.start(role: roles.role(of: peer))
+                return Accepted(channel: channel, control: ConnectionControl(connection, eventLoop: channel.eventLoop))
             }
         }
         switch configuration.target {
@@ -109,6 +144,14 @@ public final class EventServer: Service {
             let previous = umask(~mode_t(mode) & 0o777)
             defer { umask(previous) }
             return try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true, childChannelInitializer: initializer)
+        }
+    }
+
+    /// Tells a connection the daemon will not serve it, and closes it.
+    private static func refuse(_ channel: any Channel, _ message: String) -> EventLoopFuture<Accepted> {
+        channel.eventLoop.makeCompletedFuture {
+            try channel.pipeline.syncOperations.addHandler(RefusalHandler(message))
+            return Accepted(channel: channel, control: nil)
         }
     }
 

@@ -1,8 +1,9 @@
-import Synchronization
+import CallwardenLocking
 
-/// One `tail` client's queue of feed lines. Publishing never waits: when the queue is full the
-/// line is dropped and counted, and the client gets a `dropped` notice in its place, so a slow
-/// subscriber costs the daemon at most `capacity` lines of memory and never delays a decision.
+/// One `tail` client's queue of feed lines. Publishing never waits: when the queue is full (in
+/// lines or in bytes) the line is dropped and counted, and the client gets a `dropped` notice in its
+/// place, so a slow subscriber costs the daemon at most `capacity` lines and `maximumBytes` bytes
+/// of memory and never delays a decision.
 public final class FeedSubscription: Sendable {
     private enum Item {
         case line(String)
@@ -13,15 +14,20 @@ public final class FeedSubscription: Sendable {
         var items: [Item] = []
         var start = 0
         var lines = 0
+        var bytes = 0
         var waiter: CheckedContinuation<String?, Never>?
         var cancelled = false
     }
 
     let capacity: Int
-    private let state = Mutex(State())
+    let maximumBytes: Int
+    private let state = Locked(State())
 
-    init(capacity: Int) {
+    static let defaultMaximumBytes = 256 * 1024
+
+    init(capacity: Int, maximumBytes: Int = FeedSubscription.defaultMaximumBytes) {
         self.capacity = capacity
+        self.maximumBytes = maximumBytes
     }
 
     /// Queues a line, or counts it as dropped when the queue is full.
@@ -32,9 +38,11 @@ public final class FeedSubscription: Sendable {
                 state.waiter = nil
                 return (waiter, line)
             }
-            if state.lines < capacity {
+            let size = line.utf8.count
+            if state.lines < capacity, state.bytes + size <= maximumBytes {
                 state.items.append(.line(line))
                 state.lines += 1
+                state.bytes += size
             } else if case .dropped(let count) = state.items.last {
                 state.items[state.items.count - 1] = .dropped(count + 1)
             } else {
@@ -61,7 +69,10 @@ public final class FeedSubscription: Sendable {
                 if state.start < state.items.count {
                     let item = state.items[state.start]
                     state.start += 1
-                    if case .line = item { state.lines -= 1 }
+                    if case .line(let line) = item {
+                        state.lines -= 1
+                        state.bytes -= line.utf8.count
+                    }
                     // Compact now and then rather than shifting the array on every line.
                     if state.start > 256, state.start * 2 > state.items.count {
                         state.items.removeFirst(state.start)

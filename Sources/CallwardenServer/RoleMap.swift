@@ -5,10 +5,11 @@ import Glibc
 
 /// Maps a peer's credentials to its role, as the daemon's configuration says.
 ///
-/// Root and the daemon's own user are always admins; members of the admin groups
-/// (`--admin-group`, default `callwarden-admin`) are admins; members of the telephony groups
+/// Root and the daemon's own user are always admins; processes in an admin group
+/// (`--admin-group`, default `callwarden-admin`) are admins; processes in a telephony group
 /// (`--telephony-group`, default `callwarden-telephony`) may send call events; anyone else who can
-/// reach the socket may ask `status` only. See docs/security.md.
+/// reach the socket may ask `status` only. Groups are the peer process's own (primary and
+/// supplementary, as the kernel reports them), not the group database's. See docs/security.md.
 public struct RoleMap: Sendable {
     public var adminUIDs: Set<UInt32>
     public var adminGroups: Set<UInt32>
@@ -27,8 +28,9 @@ public struct RoleMap: Sendable {
     public static let defaultTelephonyGroup = "callwarden-telephony"
 
     /// Root, the daemon's own user, and members of the named groups (names or numeric gids).
-    /// Groups are looked up once, at start; `unknownGroups` lists the names that do not exist, so
-    /// the daemon can say that nobody gets a role through them.
+    /// Group names are looked up here, once, when the daemon starts (never per connection, never
+    /// on an event loop); `unknownGroups` lists the names that do not exist, so the daemon can say
+    /// that nobody gets a role through them.
     public static func named(adminGroups: [String], telephonyGroups: [String]) -> (roles: RoleMap, unknownGroups: [String]) {
         var unknown: [String] = []
         func resolve(_ names: [String]) -> Set<UInt32> {
@@ -42,28 +44,15 @@ public struct RoleMap: Sendable {
         return (roles, unknown)
     }
 
-    /// The peer's role, from its uid and every group it belongs to (primary and supplementary).
+    /// The peer's role, from its uid and the groups its process had when it connected. Pure: no
+    /// look-ups, so it is answered on the event loop.
     public func role(of peer: PeerCredentials?) -> Role {
         guard let peer else { return otherRole }
         if adminUIDs.contains(peer.uid) { return .admin }
-        let groups = Self.groups(of: peer)
+        let groups = peer.allGroups
         if !groups.isDisjoint(with: adminGroups) { return .admin }
         if !groups.isDisjoint(with: telephonyGroups) { return .telephony }
         return otherRole
-    }
-
-    /// The peer's primary group and the supplementary groups its user has in the group database.
-    static func groups(of peer: PeerCredentials) -> Set<UInt32> {
-        var result: Set<UInt32> = [peer.gid]
-        guard let passwd = getpwuid(peer.uid), let name = passwd.pointee.pw_name else { return result }
-        var count: Int32 = 64
-        var list = [gid_t](repeating: 0, count: Int(count))
-        if getgrouplist(name, peer.gid, &list, &count) == -1 {
-            list = [gid_t](repeating: 0, count: Int(count))
-            _ = getgrouplist(name, peer.gid, &list, &count)
-        }
-        result.formUnion(list.prefix(Int(max(0, count))))
-        return result
     }
 
     public static func groupID(named name: String) -> UInt32? {

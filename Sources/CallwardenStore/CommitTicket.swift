@@ -1,4 +1,4 @@
-import Synchronization
+import CallwardenLocking
 
 /// A place in the group-commit queue: the entries' ids are known at once, their durability once
 /// the batch that holds them commits.
@@ -11,7 +11,7 @@ public final class CommitTicket: Sendable {
         case done(Result<[StoredEntry], any Error>)
     }
 
-    private let state = Mutex<State>(.waiting([]))
+    private let state = Locked<State>(.waiting([]))
 
     init(ids: [Int64]) {
         self.ids = ids

@@ -1,8 +1,8 @@
+import CallwardenLocking
 import CallwardenRecord
 import Foundation
 import GRDB
 import Logging
-import Synchronization
 
 /// Group commit: appends from any number of connections wait in a queue; one writer task takes
 /// everything waiting, commits it in a single transaction (one fsync), then answers each caller.
@@ -33,17 +33,17 @@ final class GroupCommitWriter: Sendable {
 
     private let pool: DatabasePool
     private let logger: Logger
-    private let state: Mutex<State>
+    private let state: Locked<State>
     private let doorbell: AsyncStream<Void>
     private let ring: AsyncStream<Void>.Continuation
-    private let observer: Mutex<(@Sendable (BatchOutcome) -> Void)?> = Mutex(nil)
+    private let observer: Locked<(@Sendable (BatchOutcome) -> Void)?> = Locked(nil)
 
     /// - Parameter head: the chain head as read from the record; its id has been range-checked
     ///   (`ChainHead.fetch`), so the next id cannot overflow.
     init(pool: DatabasePool, head: ChainHead, logger: Logger) {
         self.pool = pool
         self.logger = logger
-        state = Mutex(State(head: head, nextID: head.lastID + 1))
+        state = Locked(State(head: head, nextID: head.lastID + 1))
         (doorbell, ring) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 

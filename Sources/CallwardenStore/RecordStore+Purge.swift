@@ -1,7 +1,7 @@
+import CallwardenLocking
 import CallwardenCore
 import CallwardenRecord
 import GRDB
-import Synchronization
 
 extension RecordStore {
     /// Most incidents one purge entry deletes, so that its note stays a readable size; a larger

@@ -10,15 +10,18 @@ extension RecordStore {
     /// a time. Throws `StoreError.corrupt` for a chain head callwarden could not have written.
     public func verify() async throws -> ChainReport {
         let path = path
-        return try await pool.read { db in
-            try Self.reportingDamage(path) {
-                var verifier = ChainVerifier(purges: try Self.purgeIndex(db), head: try Self.headMark(db))
-                let rows = try Row.fetchCursor(db, sql: "SELECT \(StoredEntry.columns) FROM entries ORDER BY id")
-                while !verifier.isDecided, let row = try rows.next() {
-                    verifier.feed(try ChainLink(row: row))
-                }
-                return verifier.finish()
+        return try await pool.read { db in try Self.verify(db, path: path) }
+    }
+
+    /// The walk over one connection's view of the record at `path`.
+    static func verify(_ db: Database, path: String) throws -> ChainReport {
+        try reportingDamage(path) {
+            var verifier = ChainVerifier(purges: try purgeIndex(db), head: try headMark(db))
+            let rows = try Row.fetchCursor(db, sql: "SELECT \(StoredEntry.columns) FROM entries ORDER BY id")
+            while !verifier.isDecided, let row = try rows.next() {
+                verifier.feed(try ChainLink(row: row))
             }
+            return verifier.finish()
         }
     }
 

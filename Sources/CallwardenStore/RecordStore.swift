@@ -1,7 +1,7 @@
+import CallwardenLocking
 import Foundation
 import GRDB
 import Logging
-import Synchronization
 
 /// The durable record of callwarden: every incident, forgiveness and ladder step, append-only and
 /// hash-chained, in one SQLite file (`callwarden.sqlite` in the state directory, WAL mode,
@@ -17,7 +17,7 @@ public final class RecordStore: Sendable {
     let pool: DatabasePool
     let writer: GroupCommitWriter
     /// Set while a purge runs: two at once would pick the same incidents.
-    let purging = Mutex(false)
+    let purging = Locked(false)
 
     /// Opens (or creates) the record in `directory`, migrating it to the current schema.
     /// Refuses a damaged file rather than writing to it.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CallwardenExport
 import CallwardenProtocol
 import Foundation
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CallwardenExport
 import CallwardenProtocol
 import CallwardenRecord
 import Foundation
@@ -17,7 +18,7 @@ struct VerifyCommand: ControlCommand {
             export from the genesis hash to its head, a --since export from its first entry on, a \
             --caller export entry by entry.
 
-            Exit status 0 if it verifies, 1 if it does not.
+            Exit status 0 if it verifies, 1 if it does not, 65 if the file is not a valid export.
             """)
 
     @OptionGroup var options: ConnectionOptions
@@ -50,7 +51,7 @@ struct VerifyCommand: ControlCommand {
     }
 
     private func verifyFile(_ file: String) throws(ControlFailure) {
-        let result = try ExportVerification(file: file)
+        let result = try ExportFile.verify(file)
         let range = result.firstID.map { "entries \($0) to \(result.lastID ?? $0)" } ?? "no entries"
         if options.json {
             var writer = JSONWriter()

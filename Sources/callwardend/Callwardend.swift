@@ -47,6 +47,15 @@ struct Callwardend: AsyncParsableCommand {
     @Option(name: .customLong("max-open-calls"), help: "Calls followed at once; past it the oldest are let go (closed by system if their ladder had begun).")
     var maximumOpenCalls = 50_000
 
+    @Option(name: .customLong("max-connections"), help: ArgumentHelp(
+        "Connections served at once (1-1000000); beyond it a new one is answered unavailable and closed.", valueName: "n"))
+    var maximumConnections = ConnectionLimits.defaultMaximumConnections
+
+    @Option(name: .customLong("line-timeout"), help: ArgumentHelp(
+        "Seconds a client may take to finish a line it has begun (1-3600); then it is answered too_long and closed. Idle connections are not affected.",
+        valueName: "seconds"))
+    var lineTimeout = ConnectionLimits.defaultPartialLineSeconds
+
     @Option(name: .customLong("check-policy"), help: ArgumentHelp("Check a policy file and exit: 0 if valid, 1 with file:line errors.", valueName: "file"))
     var checkPolicy: String?
 
@@ -55,6 +64,8 @@ struct Callwardend: AsyncParsableCommand {
 
     func validate() throws {
         guard UInt16(socketMode, radix: 8) != nil else { throw ValidationError("--socket-mode must be octal, like 660") }
+        guard (1...1_000_000).contains(maximumConnections) else { throw ValidationError("--max-connections must be from 1 to 1000000") }
+        guard (1...3600).contains(lineTimeout) else { throw ValidationError("--line-timeout must be from 1 to 3600 seconds") }
     }
 
     func run() async throws {

@@ -55,7 +55,8 @@ struct Daemon {
         // `tail` clients follow this feed; the daily purge publishes to it too.
         let feed = EventFeed()
         let server = EventServer(
-            configuration: .init(target: target, roles: roles),
+            configuration: .init(target: target, roles: roles, limits: ConnectionLimits(
+                maximumConnections: options.maximumConnections, partialLineSeconds: options.lineTimeout)),
             handler: RequestHandler(engine: engine, logger: logger),
             feed: feed,
             logger: logger,

@@ -60,4 +60,27 @@ struct DamagedRecordEndToEndTests {
         #expect(daemon.log.contains("the record \(path) is damaged"), "\(daemon.log)")
         #expect(daemon.log.contains(expected), "\(daemon.log)")
     }
+
+    @Test("callwardenctl verify --file refuses an export edited into absurd numbers, or names the entry; it never traps", arguments: [
+        ("{\"id\":2,", "{\"id\":-9223372036854775808,", Int32(65), "is not a valid export: an entry's id (-9223372036854775808)"),
+        ("{\"id\":2,", "{\"id\":9223372036854775807,", 65, "is not a valid export: an entry's id (9223372036854775807)"),
+        ("{\"id\":2,", "{\"id\":1e400,", 65, "is not a valid export: an entry's id (1e400)"),
+        ("\"version\":1,", "\"version\":1e999,", 65, "is not a valid export: an export of version 1e999"),
+        ("\"ref\":2,", "\"ref\":-99999999999999999999999,", 1, "entry 4 (changed)"),
+        ("\"ref\":2,", "\"ref\":1e400,", 1, "entry 4 (changed)"),
+    ])
+    func absurdExport(original: String, replacement: String, status: Int32, message: String) throws {
+        let daemon = try Daemon().start()
+        try RecordEndToEndTests.fill(daemon)
+        let file = daemon.directory.appendingPathComponent("export.json").path
+        #expect(try Command.ctl(daemon, ["export", "-o", file]).status == 0)
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        let edited = text.replacingOccurrences(of: original, with: replacement)
+        #expect(edited != text)
+        let path = daemon.directory.appendingPathComponent("edited.json").path
+        try edited.write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try Command.run(Command.callwardenctl, ["verify", "--file", path])
+        #expect(result.status == status, "\(result.stdout)\(result.stderr)")
+        #expect((result.stdout + result.stderr).contains(message), "\(result.stdout)\(result.stderr)")
+    }
 }

@@ -15,8 +15,8 @@ struct EngineFaultTests {
     /// Runs `body` with an engine over a fresh record whose writer is running.
     func withEngine(_ body: (Engine, RecordFault) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("callwarden-engine-\(UUID().uuidString)").path
-        let store = try RecordStore(directory: directory, logger: Logger(label: "test"))
-        let engine = try Engine(store: store, policy: try Fixture.policy(), logger: Logger(label: "test"))
+        let store = try RecordStore(directory: directory, logger: Logger.silent)
+        let engine = try Engine(store: store, policy: try Fixture.policy(), logger: Logger.silent)
         let fault = try RecordFault(path: store.path)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await store.runWriter() }
@@ -131,8 +131,8 @@ struct EngineFaultTests {
 
     @Test func writerThatStopped_refusesAtOnceAndMemoryKeepsNothing() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("callwarden-engine-\(UUID().uuidString)").path
-        let store = try RecordStore(directory: directory, logger: Logger(label: "test"))
-        let engine = try Engine(store: store, policy: try Fixture.policy(), logger: Logger(label: "test"))
+        let store = try RecordStore(directory: directory, logger: Logger.silent)
+        let engine = try Engine(store: store, policy: try Fixture.policy(), logger: Logger.silent)
         store.stopWriter()
         let recorded = try engine.recordAbuse(Fixture.abuse())
         await #expect(throws: EngineError.self) { try await recorded.durable() }
@@ -160,4 +160,9 @@ struct RecordFault {
     func clear() throws {
         try queue.write { db in try db.execute(sql: "DROP TRIGGER IF EXISTS fault") }
     }
+}
+
+extension Logger {
+    /// The writer logs each failed commit at error priority: expected here, and not worth reading.
+    static var silent: Logger { Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }) }
 }

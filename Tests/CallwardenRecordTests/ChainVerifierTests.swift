@@ -204,3 +204,41 @@ struct MergedRunTests {
         #expect(index.runs(after: nil, before: 100).map { [$0.first, $0.last] } == [[2, 8], [10, 10], [12, 12]])
     }
 }
+
+@Suite("Diagnosis across purged runs")
+struct DiagnosisAcrossRunsTests {
+    @Test("Two entries swapped, the first just before a purged run, are reordered, not changed")
+    func reorderedBeforeRun() {
+        var chain = Chain(count: 6)
+        let hash = { (id: Int64) in chain.links[Int(id) - 1].hash }
+        let note = PurgeNote(reason: "retention", purged: [3], runs: [PurgeNote.Run(first: 3, last: 3, previousHash: hash(2), lastHash: hash(3))])
+        chain.append(id: 7, type: "purge", note: note.text)
+        var kept = chain.links.filter { $0.id != 3 }
+        // Entries 2 and 5 exchange places (ids stay, everything else moves).
+        let second = kept[1]
+        let fifth = kept[3]
+        kept[1] = fifth
+        kept[1].id = 2
+        kept[1].fields[0].value = "2"
+        kept[3] = second
+        kept[3].id = 5
+        kept[3].fields[0].value = "5"
+        // Entry 4 chains from the run's end whatever entry 2 holds: that confirms nothing.
+        let problem = chain.verify(kept, purges: PurgeIndex([(entry: 7, note: note)])).problem
+        #expect(problem?.kind == .reordered, "\(String(describing: problem))")
+        #expect(problem?.entry == 2)
+    }
+
+    @Test("A changed entry just before a purged run is named as changed")
+    func changedBeforeRun() {
+        var chain = Chain(count: 6)
+        let hash = { (id: Int64) in chain.links[Int(id) - 1].hash }
+        let note = PurgeNote(reason: "retention", purged: [3], runs: [PurgeNote.Run(first: 3, last: 3, previousHash: hash(2), lastHash: hash(3))])
+        chain.append(id: 7, type: "purge", note: note.text)
+        var kept = chain.links.filter { $0.id != 3 }
+        kept[1].fields[9].value = "rewritten"
+        let problem = chain.verify(kept, purges: PurgeIndex([(entry: 7, note: note)])).problem
+        #expect(problem?.kind == .changed, "\(String(describing: problem))")
+        #expect(problem?.entry == 2)
+    }
+}

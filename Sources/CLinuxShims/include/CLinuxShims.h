@@ -11,4 +11,21 @@ typedef struct {
     gid_t gid;
 } callwarden_ucred;
 
+/// SO_PEERGROUPS (Linux 4.13), which Glibc's headers may predate.
+#define CALLWARDEN_SO_PEERGROUPS 59
+
+/// Fixed-size buffers for SO_PEERGROUPS: NIO's socket-option call reads an option into a value of
+/// a fixed type, so each size the server asks for is a type of its own.
+typedef struct {
+    gid_t gids[64];
+} callwarden_peer_groups_64;
+
+typedef struct {
+    gid_t gids[1024];
+} callwarden_peer_groups_1024;
+
+/// Gives memory that was freed back to the system (glibc's malloc_trim(0)); a no-op elsewhere.
+/// Returns whether any memory was released.
+int callwarden_release_free_memory(void);
+
 #endif

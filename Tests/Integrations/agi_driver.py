@@ -1,0 +1,143 @@
+"""Asterisk's side of the AGI protocol, for testing the AGI script and the FastAGI service without
+Asterisk (not in Debian 12).
+
+It does what Asterisk's res_agi does for the commands the scripts use: sends the agi_* environment
+and a blank line, then answers each command line with `200 result=...`. SET VARIABLE and GET
+VARIABLE work on a channel's variables (a leading `__` or `_` marks a variable the channels that
+Queue() creates inherit, and is not part of its name when read); GET FULL VARIABLE evaluates
+`${NAME}` and `${CHANNEL(field)}`; VERBOSE is kept as the console would show it; anything else is
+`510 Invalid or unknown command`, as Asterisk answers. Arguments are split as res_agi's parse_args
+does: whitespace outside double quotes, backslash escaping the next character.
+"""
+
+import re
+import socket
+import subprocess
+import sys
+
+
+def parse_args(line):
+    args, current, quoted, escaped, started = [], [], False, False, False
+    for ch in line:
+        if escaped:
+            current.append(ch)
+            escaped, started = False, True
+        elif ch == "\\":
+            escaped = True
+        elif ch == '"':
+            quoted, started = not quoted, True
+        elif ch in " \t" and not quoted:
+            if started:
+                args.append("".join(current))
+                current, started = [], False
+        else:
+            current.append(ch)
+            started = True
+    if started:
+        args.append("".join(current))
+    return args
+
+
+class Channel:
+    """One Asterisk channel as the AGI sees it."""
+
+    def __init__(self, name, uniqueid, callerid="", dnid="", extension="s", variables=None,
+                 hangupsource=""):
+        self.name, self.uniqueid = name, uniqueid
+        self.callerid, self.dnid, self.extension = callerid, dnid, extension
+        self.variables = dict(variables or {})
+        self.inheritable = set()
+        self.hangupsource = hangupsource
+        self.console = []
+        self.commands = []
+
+    def environment(self, script, args, network_script=None):
+        env = [("agi_request", script), ("agi_channel", self.name), ("agi_language", "en"),
+               ("agi_type", self.name.split("/")[0]), ("agi_uniqueid", self.uniqueid),
+               ("agi_version", "20.5.0"), ("agi_callerid", self.callerid or "unknown"),
+               ("agi_calleridname", "unknown"), ("agi_callingpres", "0"), ("agi_dnid", self.dnid or "unknown"),
+               ("agi_rdnis", "unknown"), ("agi_context", "callwarden-inbound"),
+               ("agi_extension", self.extension), ("agi_priority", "5"), ("agi_enhanced", "0.0"),
+               ("agi_accountcode", ""), ("agi_threadid", "140000000000000")]
+        if network_script is not None:
+            env.append(("agi_network", "yes"))
+            env.append(("agi_network_script", network_script))
+        env += [("agi_arg_%d" % (i + 1), a) for i, a in enumerate(args)]
+        return "".join("%s: %s\n" % pair for pair in env) + "\n"
+
+    def child(self, name, uniqueid):
+        """The channel Queue() creates for an agent: it inherits the caller's `__` variables."""
+        inherited = {key: self.variables[key] for key in self.inheritable}
+        agent = Channel(name, uniqueid, variables=inherited)
+        agent.inheritable = set(self.inheritable)
+        return agent
+
+    def answer(self, line):
+        self.commands.append(line)
+        args = parse_args(line)
+        words = [a.upper() for a in args[:3]]
+        if words[:2] == ["SET", "VARIABLE"] and len(args) >= 4:
+            name = args[2]
+            bare = name.lstrip("_")
+            if name.startswith("__"):
+                self.inheritable.add(bare)
+            self.variables[bare] = args[3]
+            return "200 result=1"
+        if words[:2] == ["GET", "VARIABLE"] and len(args) >= 3:
+            if args[2] in self.variables:
+                return "200 result=1 (%s)" % self.variables[args[2]]
+            return "200 result=0"
+        if words == ["GET", "FULL", "VARIABLE"] and len(args) >= 4:
+            return "200 result=1 (%s)" % self.evaluate(args[3])
+        if words[:1] == ["VERBOSE"] and len(args) >= 2:
+            self.console.append(args[1])
+            return "200 result=1"
+        return "510 Invalid or unknown command"
+
+    def evaluate(self, expression):
+        def value(match):
+            inner = match.group(1)
+            function = re.fullmatch(r"CHANNEL\((\w+)\)", inner)
+            if function:
+                return {"hangupsource": self.hangupsource, "name": self.name,
+                        "linkedid": self.uniqueid, "uniqueid": self.uniqueid}.get(function.group(1), "")
+            return self.variables.get(inner, "")
+        return re.sub(r"\$\{([^}]*)\}", value, expression)
+
+    def converse(self, reader, writer, script, args, network_script=None):
+        writer.write(self.environment(script, args, network_script))
+        writer.flush()
+        while True:
+            line = reader.readline()
+            if not line:
+                return
+            writer.write(self.answer(line.rstrip("\r\n")) + "\n")
+            writer.flush()
+
+
+def run_script(path, channel, args, environment, timeout=30):
+    """Runs the AGI script as Asterisk does (stdin/stdout pipes); returns its exit code."""
+    process = subprocess.Popen([sys.executable, path] + list(args), stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env=environment)
+    try:
+        channel.converse(process.stdout, process.stdin, path, args)
+    except BrokenPipeError:
+        pass
+    try:
+        process.stdin.close()
+    except BrokenPipeError:
+        pass
+    code = process.wait(timeout=timeout)
+    channel.stderr = process.stderr.read()
+    process.stderr.close()
+    process.stdout.close()
+    return code
+
+
+def run_fastagi(port, channel, action, args, timeout=30):
+    """One FastAGI request, as AGI(agi://127.0.0.1:port/action,args...) makes it."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        reader = sock.makefile("r", encoding="utf-8", newline="\n")
+        writer = sock.makefile("w", encoding="utf-8", newline="\n")
+        channel.converse(reader, writer, "agi://127.0.0.1/%s" % action, args, network_script=action)
