@@ -8,8 +8,9 @@
 #   Builds once (scratch path .build-fuzz), then runs each target (default: all three) for
 #   SECONDS (default 60), one after another. Prints executions and coverage per target; exits
 #   non-zero if any target crashed, with the input that did it under .build-fuzz/artifacts/.
-#   Seeds come from Tests/Fuzz/Corpus/<target>/ (in the repository); what the fuzzer finds
-#   besides goes to .build-fuzz/corpus/<target>/ and is reused by the next run.
+#   Seeds come from Tests/Fuzz/Corpus/<target>/ and the inputs of past crashes from
+#   Tests/Fuzz/Regressions/<target>/ (both in the repository); what the fuzzer finds besides goes
+#   to .build-fuzz/corpus/<target>/ and is reused by the next run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +29,10 @@ bin=$("${build[@]}" --show-bin-path)
 # policy file or an export is a few KiB.
 declare -A max_len=([fuzz-wire]=4096 [fuzz-policy]=16384 [fuzz-export]=32768)
 
+# A failed property ends the run with fatalError; Swift's backtracer would then read the stack in
+# a way the address sanitizer reports as a second error, burying the first.
+export SWIFT_BACKTRACE=enable=no
+
 status=0
 summary=()
 for target in "${targets[@]}"; do
@@ -37,7 +42,10 @@ for target in "${targets[@]}"; do
     mkdir -p "$corpus" "$artifacts" "$(dirname "$log")"
     echo "== $target for ${seconds}s" >&2
     set +e
-    "$bin/$target" "$corpus" "Tests/Fuzz/Corpus/$target" \
+    seeds=("Tests/Fuzz/Corpus/$target")
+    # Inputs that once crashed a target are replayed first, with the seeds.
+    [ -d "Tests/Fuzz/Regressions/$target" ] && seeds+=("Tests/Fuzz/Regressions/$target")
+    "$bin/$target" "$corpus" "${seeds[@]}" \
         -max_total_time="$seconds" -max_len="${max_len[$target]:-4096}" -timeout=10 -rss_limit_mb=2048 \
         -print_final_stats=1 -artifact_prefix="$artifacts" >"$log" 2>&1
     code=$?

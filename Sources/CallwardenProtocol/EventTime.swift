@@ -1,5 +1,3 @@
-import Foundation
-
 /// Event times as switches send them: RFC 3339 text or seconds since 1970.
 public enum EventTime {
     /// The earliest time an event may carry: 1970-01-01T00:00:00Z.
@@ -26,21 +24,35 @@ public enum EventTime {
         return reader.instant()
     }
 
-    /// RFC 3339 text in UTC, to the second... or to the millisecond when there is a fraction.
-    /// Times outside the window (read from an edited record) are shown as plain seconds.
+    /// RFC 3339 text in UTC, to the second, or to the nearest millisecond when there is a
+    /// fraction. Times outside the window (read from an edited record) are shown as plain seconds.
+    ///
+    /// Written here rather than with Foundation's ISO 8601 style, which truncates: 100000.005 (held
+    /// as 100000.00499...) came out as `.004`, a time that does not read back as the one shown.
     public static func format(_ seconds: Double) -> String {
         guard window.contains(seconds) else { return seconds.isFinite ? "\(seconds)s since 1970" : "invalid time" }
-        let date = Date(timeIntervalSince1970: seconds)
-        if seconds == seconds.rounded() {
-            return date.formatted(Date.ISO8601FormatStyle())
-        }
-        return date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        // Within the window, milliseconds fit an Int64 many times over.
+        let milliseconds = Int64((seconds * 1000).rounded())
+        let (days, millisecondOfDay) = milliseconds.quotientAndRemainder(dividingBy: 86_400_000)
+        let (year, month, day) = RFC3339Reader.civil(fromDays: Int(days))
+        let second = Int(millisecondOfDay / 1000)
+        var text = "\(digits(year, 4))-\(digits(month, 2))-\(digits(day, 2))T"
+        text += "\(digits(second / 3600, 2)):\(digits(second / 60 % 60, 2)):\(digits(second % 60, 2))"
+        let fraction = Int(millisecondOfDay % 1000)
+        if fraction != 0 { text += ".\(digits(fraction, 3))" }
+        return text + "Z"
+    }
+
+    /// `value` in decimal, zero-padded to `width` digits.
+    private static func digits(_ value: Int, _ width: Int) -> String {
+        let text = String(value)
+        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }
 }
 
 /// A strict reader of `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`. Every field has a fixed number
 /// of digits, so no arithmetic below can overflow.
-private struct RFC3339Reader {
+struct RFC3339Reader {
     let bytes: [UInt8]
     var index = 0
 
@@ -112,6 +124,19 @@ private struct RFC3339Reader {
         case 4, 6, 9, 11: 30
         default: 31
         }
+    }
+
+    /// The proleptic Gregorian date `days` after 1970-01-01 (H. Hinnant's `civil_from_days`).
+    static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     /// Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's `days_from_civil`).

@@ -1,4 +1,5 @@
 import CallwardenProtocol
+import Foundation
 import Testing
 
 /// Every number on the wire is range-checked before it is converted or computed with.
@@ -45,6 +46,28 @@ struct WireNumberTests {
     ])
     func rfc3339(text: String, seconds: Double) {
         #expect(EventTime.parse(text) == seconds)
+    }
+
+    /// Found by fuzz-wire: Foundation's formatter truncated 100000.005 (100000.00499...) to `.004`.
+    @Test("Times are written to the nearest millisecond and read back as written", arguments: [
+        (100_000.005, "1970-01-02T03:46:40.005Z"), (0, "1970-01-01T00:00:00Z"), (253_402_300_799, "9999-12-31T23:59:59Z"),
+        (1_800_000_000.25, "2027-01-15T08:00:00.250Z"), (951_782_400, "2000-02-29T00:00:00Z"), (1_709_164_799.9996, "2024-02-29T00:00:00Z"),
+        (4_107_542_400, "2100-03-01T00:00:00Z"), (0.0004, "1970-01-01T00:00:00Z"),
+    ])
+    func format(seconds: Double, text: String) throws {
+        #expect(EventTime.format(seconds) == text)
+        let reread = try #require(EventTime.parse(text))
+        #expect(abs(reread - seconds) <= 0.0005 + 1e-6)
+    }
+
+    @Test("Whole seconds across the window are written as Foundation writes them")
+    func formatAgreesWithFoundation() {
+        var seconds = 0.0
+        while seconds <= 253_402_300_799 {
+            #expect(EventTime.format(seconds) == Date(timeIntervalSince1970: seconds).formatted(Date.ISO8601FormatStyle()))
+            #expect(EventTime.parse(EventTime.format(seconds)) == seconds)
+            seconds += 987_654_321
+        }
     }
 
     @Test("Text that is not a real RFC 3339 instant is refused", arguments: [
