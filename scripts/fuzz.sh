@@ -11,6 +11,9 @@
 #   Seeds come from Tests/Fuzz/Corpus/<target>/ and the inputs of past crashes from
 #   Tests/Fuzz/Regressions/<target>/ (both in the repository); what the fuzzer finds besides goes
 #   to .build-fuzz/corpus/<target>/ and is reused by the next run.
+#   CALLWARDEN_FUZZ_CONFIGURATION=debug builds unoptimised, in .build-fuzz-debug: several times
+#   quicker to build from nothing and slower to run, for a short check in CI; release (the
+#   default) is for long runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,9 +22,14 @@ shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(fuzz-wire fuzz-policy fuzz-export)
 
-scratch=.build-fuzz
+configuration=${CALLWARDEN_FUZZ_CONFIGURATION:-release}
+case $configuration in
+    release) scratch=.build-fuzz ;;
+    debug) scratch=.build-fuzz-debug ;;
+    *) echo "CALLWARDEN_FUZZ_CONFIGURATION must be release or debug" >&2; exit 2 ;;
+esac
 # lld: gold fails with an internal error on the address-sanitized objects.
-build=(swift build -c release --package-path Tests/Fuzz --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld)
+build=(swift build -c "$configuration" --package-path Tests/Fuzz --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld)
 "${build[@]}" >&2
 bin=$("${build[@]}" --show-bin-path)
 

@@ -28,6 +28,12 @@ struct StatusCommand: ControlCommand {
         if let errors = answer["errors"]?.object, !errors.isEmpty {
             Output.line("  errors  " + Self.pairs(answer["errors"]))
         }
+        let alerts = answer["alerts"]
+        if alerts?.object != nil {
+            var line = "  alerts  \(alerts["ran"].text) run, \(alerts["running"].text) running, \(alerts["waiting"].text) waiting"
+            if (alerts["dropped"]?.double ?? 0) > 0 { line += ", \(alerts["dropped"].text) NOT RUN (queue full; see the journal)" }
+            Output.line(line)
+        }
     }
 
     static func pairs(_ value: JSONValue?) -> String {
