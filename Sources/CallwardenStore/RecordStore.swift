@@ -18,6 +18,8 @@ public final class RecordStore: Sendable {
     let writer: GroupCommitWriter
     /// Set while a purge runs: two at once would pick the same incidents.
     let purging = Mutex(false)
+    /// The purge index export pages last used (see `RecordStore+Export`).
+    let exportPurges = Mutex<CachedPurgeIndex?>(nil)
 
     /// Opens (or creates) the record in `directory`, migrating it to the current schema.
     /// Refuses a damaged file rather than writing to it.
