@@ -37,6 +37,8 @@ public final class RecordStore: Sendable {
         do {
             try Schema.migrator.migrate(pool)
         } catch {
+            // A file SQLite finds malformed is refused as damaged, like one the checks refuse.
+            try Self.reportingDamage(path) { throw error }
             throw StoreError.cannotOpen(path: path, reason: "cannot update its schema: \(error)")
         }
         // DatabasePool sets synchronous=NORMAL after opening; an acknowledged record needs FULL,
