@@ -31,7 +31,10 @@ extension Engine {
             }
             key = known
         }
-        await store.barrier()
+        // The first page waits for writes queued before the request (a client may pipeline a
+        // write and then `export`); later pages do not: each waited behind the writer's queue,
+        // a commit cycle per page under load, for nothing the first page had not settled.
+        if after == nil { await store.barrier() }
         do {
             return try await store.exportPage(caller: key, since: since, after: after, limit: limit ?? 500)
         } catch {

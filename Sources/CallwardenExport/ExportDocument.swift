@@ -46,9 +46,11 @@ public enum ExportDocument {
         guard let object = value.object else { return "" }
         var text = first ? "{" : ",\n{"
         let keys = entryKeys.filter { object[$0] != nil } + object.keys.filter { !entryKeys.contains($0) }.sorted()
-        for (index, key) in keys.enumerated() {
+        var firstKey = true
+        for key in keys {
             guard let value = object[key] else { continue }
-            if index > 0 { text.append(",") }
+            if !firstKey { text.append(",") }
+            firstKey = false
             JSONWriter.appendQuoted(key, to: &text)
             text.append(":")
             JSONWriter.append(value, to: &text)

@@ -1,4 +1,5 @@
 import CallwardenRecord
+import GRDB
 
 /// A value in the record that callwarden could not have written there: the file was edited or
 /// damaged. Reported as `StoreError.corrupt`, naming the file, rather than trusted or trapped on.
@@ -31,6 +32,10 @@ extension RecordStore {
             return try body()
         } catch let damage as RecordDamage {
             throw damage.corrupt(path)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT || error.resultCode == .SQLITE_NOTADB {
+            // SQLite found the file damaged while reading it (start-up reads the record beside
+            // the integrity check, and may meet the damage first): the same refusal, naming the file.
+            throw StoreError.corrupt(path: path, detail: error.message ?? "\(error.resultCode)")
         }
     }
 }

@@ -18,6 +18,8 @@ public final class RecordStore: Sendable {
     let writer: GroupCommitWriter
     /// Set while a purge runs: two at once would pick the same incidents.
     let purging = Locked(false)
+    /// The purge index export pages last used (see `RecordStore+Export`).
+    let exportPurges = Locked<CachedPurgeIndex?>(nil)
 
     /// Opens (or creates) the record in `directory`, migrating it to the current schema.
     /// Refuses a damaged file rather than writing to it.
@@ -35,6 +37,8 @@ public final class RecordStore: Sendable {
         do {
             try Schema.migrator.migrate(pool)
         } catch {
+            // A file SQLite finds malformed is refused as damaged, like one the checks refuse.
+            try Self.reportingDamage(path) { throw error }
             throw StoreError.cannotOpen(path: path, reason: "cannot update its schema: \(error)")
         }
         // DatabasePool sets synchronous=NORMAL after opening; an acknowledged record needs FULL,
@@ -65,11 +69,6 @@ public final class RecordStore: Sendable {
 
     /// The id the next entry queued will get.
     public var nextID: Int64 { writer.nextID }
-
-    /// The `synchronous` setting of the connection that commits (2: FULL), as SQLite reports it.
-    public func writerSynchronous() throws -> Int {
-        try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
-    }
 
     /// Fails every write still waiting to be committed (see `GroupCommitWriter.failPending`).
     @discardableResult

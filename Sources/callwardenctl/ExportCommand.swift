@@ -70,11 +70,14 @@ struct ExportCommand: ControlCommand {
                     : CSVExport.header
                 try sink.write(header!)
             }
+            // One write per page, not per entry: an export is hundreds of thousands of entries.
+            var text = ""
             for entry in answer["entries"]?.array ?? [] {
-                try sink.write(format == .json ? ExportDocument.entry(entry, first: first) : CSVExport.row(entry))
+                text += format == .json ? ExportDocument.entry(entry, first: first) : CSVExport.row(entry)
                 first = false
                 count += 1
             }
+            try sink.write(text)
             // The head as of the last page: the pages end at it.
             head = answer["head"]
             after = answer["next"]?.int64

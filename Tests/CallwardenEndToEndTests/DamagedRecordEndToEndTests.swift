@@ -83,4 +83,25 @@ struct DamagedRecordEndToEndTests {
         #expect(result.status == status, "\(result.stdout)\(result.stderr)")
         #expect((result.stdout + result.stderr).contains(message), "\(result.stdout)\(result.stderr)")
     }
+
+    @Test("The daemon refuses a record whose pages were overwritten: exit 73, naming the file")
+    func overwrittenPages() throws {
+        let daemon = try Daemon().start()
+        try RecordEndToEndTests.fill(daemon)
+        #expect(daemon.stop() == 0)
+        let path = daemon.stateDirectory + "/callwarden.sqlite"
+        // Into the main file: the entries are in the write-ahead log until a checkpoint.
+        #expect(try Command.run(Command.find("sqlite3")!, [path, "PRAGMA wal_checkpoint(TRUNCATE);"]).status == 0)
+        let handle = try #require(FileHandle(forUpdatingAtPath: path))
+        let size = try handle.seekToEnd()
+        #expect(size > 8192)
+        // Every page after the first (the header and schema) filled with noise.
+        try handle.seek(toOffset: 4096)
+        try handle.write(contentsOf: Data((0..<Int(size) - 4096).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 7) }))
+        try handle.close()
+
+        try daemon.launch()
+        #expect(Self.exitStatus(daemon) == 73, "\(daemon.log)")
+        #expect(daemon.log.contains("the record \(path) is damaged"), "\(daemon.log)")
+    }
 }

@@ -194,3 +194,64 @@ struct ExportReaderTests {
         #expect(outcomes.read + outcomes.refused == 3000)
     }
 }
+
+/// The Python program of docs/record.md on exports built here.
+@Suite("The Python verifier of docs/record.md", .enabled(if: PythonProgram.python != nil, "python3 is not installed"))
+struct PythonProgramTests {
+    @Test("It verifies an export with a run merged over an earlier purge's gap, and refuses it with an entry removed")
+    func mergedRuns() throws {
+        let export = ExportText.merged()
+        #expect(try PythonProgram.run(export.text).status == 0)
+        var removed = export
+        removed.entries.remove(at: 1)
+        #expect(try PythonProgram.run(removed.text).status == 1)
+    }
+
+    @Test("It verifies an empty suffix export and refuses a whole export cut short")
+    func ends() throws {
+        var export = ExportText()
+        for id in Int64(1)...4 { export.append(id: id) }
+        var short = export
+        short.entries.removeLast()
+        let text = short.text.replacingOccurrences(of: "\"id\":3}}", with: "\"id\":4}}").replacingOccurrences(of: short.entries.last!.hash + "\",\"id\":4", with: export.entries.last!.hash + "\",\"id\":4")
+        let result = try PythonProgram.run(text)
+        #expect(result.status == 1)
+        #expect(result.output.contains("head names entry 4"), "\(result.output)")
+        let suffix = "{\"format\":\"callwarden-export\",\"version\":1,\"chain\":\"suffix\",\"entries\":[],\"head\":{\"id\":7,\"hash\":\"\(ChainDigest.genesis)\"}}"
+        #expect(try PythonProgram.run(suffix).status == 0)
+    }
+}
+
+enum PythonProgram {
+    static let python: String? = ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    static func program() throws -> String {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let doc = try String(contentsOf: root.appendingPathComponent("docs/record.md"), encoding: .utf8)
+        guard let start = doc.range(of: "```python\n"), let end = doc.range(of: "\n```", range: start.upperBound..<doc.endIndex) else {
+            throw CocoaError(.fileReadCorruptFile)
+        }
+        return String(doc[start.upperBound..<end.lowerBound])
+    }
+
+    /// Runs the program on `export`, saved to a file.
+    static func run(_ export: String) throws -> (status: Int32, output: String) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cw-python-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let programFile = directory.appendingPathComponent("verify-export.py")
+        let exportFile = directory.appendingPathComponent("export.json")
+        try program().write(to: programFile, atomically: true, encoding: .utf8)
+        try export.write(to: exportFile, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python!)
+        process.arguments = [programFile.path, exportFile.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, output)
+    }
+}

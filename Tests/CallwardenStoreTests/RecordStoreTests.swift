@@ -1,4 +1,4 @@
-import CallwardenStore
+@testable import CallwardenStore
 import Foundation
 import GRDB
 import Logging
@@ -71,13 +71,15 @@ struct RecordStoreTests {
     @Test("The record is durable: WAL and synchronous=FULL")
     func durability() async throws {
         let directory = Self.temporaryDirectory()
-        _ = try await Self.withStore(directory) { _ in () }
+        // synchronous is a setting of each connection, not of the file: read it on the store's
+        // own writer connection, the one that commits.
+        let synchronous = try await Self.withStore(directory) { store in
+            try await store.pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        }
+        #expect(synchronous == 2, "synchronous=\(String(describing: synchronous)); 2 is FULL")
         let queue = try DatabaseQueue(path: directory + "/" + RecordStore.fileName)
         let mode = try await queue.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
-        // synchronous is a property of a connection: read it on the connection that writes.
-        let synchronous = try await Self.withStore(directory) { store in try store.writerSynchronous() }
-        #expect(synchronous == 2, "synchronous is \(synchronous), not FULL (2)")
     }
 
     @Test("A damaged file is refused, not overwritten")
