@@ -5,7 +5,7 @@
 //
 //   fuzz-wire ──► CallwardenProtocol (line framing, JSON parser, request decoder, JSON writer)
 //   fuzz-policy ──► CallwardenCore (policy reader)
-//   fuzz-export ──► CallwardenProtocol, CallwardenRecord (export reading, chain verification)
+//   fuzz-export ──► CallwardenExport (export reading and verification, as callwardenctl does)
 import Foundation
 import PackageDescription
 
@@ -36,11 +36,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "fuzz-export",
-            dependencies: [
-                "CLibFuzzer",
-                .product(name: "CallwardenProtocol", package: callwarden),
-                .product(name: "CallwardenRecord", package: callwarden),
-            ]
+            dependencies: ["CLibFuzzer", .product(name: "CallwardenExport", package: callwarden)]
         ),
         // Declares libFuzzer's driver. Each target's main.swift hands it the command line: SwiftPM
         // links executables with their own entry point (`main` aliased to `<module>_main`), so

@@ -1,19 +1,17 @@
-import CallwardenProtocol
-import CallwardenRecord
+import CallwardenExport
 
-/// One input: an export file (docs/record.md), verified as `callwardenctl verify --file` does.
+/// One input: an export file (docs/record.md), read and verified by the same code as
+/// `callwardenctl verify --file`.
 func fuzzExport(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let data else { return 0 }
-    let bytes = UnsafeBufferPointer(start: data, count: size)
-    guard let document = try? JSONParser.parse(bytes) else { return 0 }
-    guard let export = ExportReader.read(document) else { return 0 }
-    let report = export.verify()
-    require(report.verified == (report.problem == nil), "verified \(report.verified) with problem \(String(describing: report.problem))")
-    if let problem = report.problem {
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    guard case .success(let result) = ExportVerification.verify(bytes: bytes) else { return 0 }
+    require(result.verified == (result.problem == nil), "verified \(result.verified) with problem \(String(describing: result.problem))")
+    if let problem = result.problem {
         require(!problem.message.isEmpty, "a problem without a message")
     }
-    if report.verified, export.chain == .complete {
-        require(report.entries == export.links.count, "\(report.entries) entries verified of \(export.links.count)")
+    if result.verified, result.chain == .complete, let report = result.report {
+        require(report.entries == result.entries, "\(report.entries) entries verified of \(result.entries)")
     }
     return 0
 }
