@@ -14,36 +14,49 @@ import Glibc
 /// next accept succeed: that client is told the daemon is out of descriptors and closed, the
 /// descriptor comes back to the reserve, and the back-off then spaces out the following attempts.
 final class DescriptorReserve: Sendable {
-    private let descriptor = Locked<Int32?>(nil)
+    private struct State {
+        var descriptor: Int32?
+        /// Given up because an accept failed for want of descriptors, and not yet taken back.
+        var spent = false
+    }
+
+    private let state = Locked(State())
 
     init() {
         reacquire()
     }
 
     deinit {
-        if let fd = descriptor.withLock({ $0 }) { close(fd) }
+        if let fd = state.withLock({ $0.descriptor }) { close(fd) }
     }
 
-    /// The reserve has been spent: new connections are refused until it is back.
-    var isSpent: Bool { descriptor.withLock { $0 == nil } }
+    /// The reserve was given up for a failed accept: new connections are refused until it is
+    /// back. (A reserve that could never be taken is not spent: without one, the daemon serves
+    /// as it would have without this type.)
+    var isSpent: Bool { state.withLock { $0.spent } }
 
-    /// Frees the reserved descriptor; false if it was already spent.
+    /// Frees the reserved descriptor; false if there was none to free.
     @discardableResult
     func spend() -> Bool {
-        descriptor.withLock { fd in
-            guard let held = fd else { return false }
+        state.withLock { state in
+            guard let held = state.descriptor else { return false }
             close(held)
-            fd = nil
+            state.descriptor = nil
+            state.spent = true
             return true
         }
     }
 
-    /// Takes a descriptor back into reserve, if one is free now.
+    /// Takes a descriptor back into reserve, if one is free now: the root directory, which every
+    /// sandbox leaves (a device such as /dev/null may be hidden or refused by it).
     func reacquire() {
-        descriptor.withLock { fd in
-            guard fd == nil else { return }
-            let opened = open("/dev/null", O_RDONLY | O_CLOEXEC)
-            if opened >= 0 { fd = opened }
+        state.withLock { state in
+            guard state.descriptor == nil else { return }
+            let opened = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if opened >= 0 {
+                state.descriptor = opened
+                state.spent = false
+            }
         }
     }
 }
