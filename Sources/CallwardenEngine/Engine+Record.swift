@@ -69,11 +69,15 @@ extension Engine {
         let reason = Self.describe(policy.retention)
         do {
             // Bounded: a backlog larger than this is finished by the next run.
+            // Each batch resumes after the last one's candidates: rows before them either went
+            // with that batch or do not qualify at this `now`.
+            var after: Int64 = 0
             for _ in 0..<100 {
                 // Candidates are read from a snapshot, off the engine's lock; only queueing the
                 // purge entry and forgetting what it deleted take the lock, briefly.
-                let candidates = try await store.purgeCandidatesWithCallers(policy: policy, now: now)
-                if candidates.isEmpty { break }
+                let candidates = try await store.purgeCandidatesWithCallers(policy: policy, now: now, after: after)
+                guard let last = candidates.last else { break }
+                after = last.id
                 let template = NewEntry(type: .purge, at: now, rule: "retention", by: by)
                 let ticket = state.withLock { _ in
                     store.enqueuePurge(incidents: candidates.map(\.id), reason: reason, template: template, firstID: store.nextID)

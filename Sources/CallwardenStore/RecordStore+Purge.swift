@@ -17,7 +17,10 @@ extension RecordStore {
 
     /// As `purgeCandidates`, with each incident's caller, so that the engine can drop exactly
     /// those incidents from memory without walking every caller.
-    public func purgeCandidatesWithCallers(policy: Policy, now: Double, limit: Int = RecordStore.maximumPurge) async throws -> [PurgeCandidate] {
+    /// - Parameter after: only incidents after this id: a purge in several batches resumes where
+    ///   the last batch ended instead of scanning the record from its start each time (which made
+    ///   a purge of 50,000 incidents over a million callers hold a core for 19 s).
+    public func purgeCandidatesWithCallers(policy: Policy, now: Double, limit: Int = RecordStore.maximumPurge, after: Int64 = 0) async throws -> [PurgeCandidate] {
         let retention = policy.retention
         guard retention.forgiven != nil || retention.faded != nil else { return [] }
         let path = path
@@ -25,18 +28,18 @@ extension RecordStore {
             var found: [Int64: String?] = [:]
             if let forgiven = retention.forgiven, let cutoff = Self.cutoff(now - forgiven) {
                 let rows = try Row.fetchAll(db, sql: """
-                    SELECT id, caller FROM entries WHERE type = 'incident'
+                    SELECT id, caller FROM entries WHERE type = 'incident' AND id > ?
                     AND id IN (SELECT ref FROM entries WHERE type = 'forgiveness' AND at_us <= ?)
                     ORDER BY id LIMIT ?
-                    """, arguments: [cutoff, limit])
+                    """, arguments: [after, cutoff, limit])
                 for row in rows {
                     let id = try row.entryID(0)
                     found[id] = try row.optionalText(1, "caller", entry: id)
                 }
             }
             if let faded = retention.faded, let cutoff = Self.cutoff(now - faded) {
-                let rows = try Row.fetchCursor(db, sql: "SELECT id, kind, at_us, caller FROM entries WHERE type = 'incident' AND at_us <= ? ORDER BY id",
-                                               arguments: [cutoff])
+                let rows = try Row.fetchCursor(db, sql: "SELECT id, kind, at_us, caller FROM entries WHERE type = 'incident' AND id > ? AND at_us <= ? ORDER BY id",
+                                               arguments: [after, cutoff])
                 var taken = 0
                 while taken < limit, let row = try rows.next() {
                     let id = try row.entryID(0)
