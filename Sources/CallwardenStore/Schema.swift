@@ -40,6 +40,11 @@ enum Schema {
             // purge rows are in it, so appends of other entries do not maintain it.
             try db.execute(sql: "CREATE INDEX entries_purges ON entries(id) WHERE type = 'purge'")
         }
+        migrator.registerMigration("v3: forgiveness entries indexed by the incident they forgive") { db in
+            // A purge deletes each incident's forgiveness entries with it; without this each
+            // batch of a purge scanned the whole table for them. Partial, like v2.
+            try db.execute(sql: "CREATE INDEX entries_forgiveness_ref ON entries(ref) WHERE type = 'forgiveness'")
+        }
         return migrator
     }
 }
