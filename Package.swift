@@ -10,6 +10,8 @@
 //   callwardenctl ──► CallwardenExport ──► CallwardenProtocol, CallwardenRecord
 //        └──────────► CallwardenProtocol, CallwardenRecord, CallwardenCore (directly too)
 //   CallwardenStore ──► CallwardenRecord (the record's format: hashes, chain verification)
+//   CallwardenServer ──► CallwardenStore, CallwardenCore, CallwardenRecord (types in answers)
+//   CallwardenStore, CallwardenEngine, CallwardenServer ──► CallwardenLocking ──► CThreadSanitizer
 //
 // CallwardenExport reads and verifies an export file from its bytes, for callwardenctl and for
 // anyone who fuzzes or embeds the reader (the library product of the same name).
