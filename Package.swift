@@ -5,7 +5,7 @@
 // Modules, and what each may import (the arrow points at what it depends on):
 //
 //   callwardend ──► CallwardenServer ──► CallwardenEngine ──► CallwardenStore ──► CallwardenCore
-//        │                 └──────────► CallwardenProtocol ──────────────────────► CallwardenCore
+//        │                 └──────────► CallwardenProtocol (JSON lines, requests: no callwarden module)
 //        └──────► CallwardenSystemd ──► CSystemd (libsystemd)
 //   callwardenctl ──► CallwardenExport ──► CallwardenProtocol, CallwardenRecord
 //        └──────────► CallwardenProtocol, CallwardenRecord, CallwardenCore (directly too)
@@ -108,10 +108,7 @@ let package = Package(
         // MARK: The wire
         .target(
             name: "CallwardenProtocol",
-            dependencies: [
-                "CallwardenCore",
-                .product(name: "NIOCore", package: "swift-nio"),
-            ],
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .target(name: "CLinuxShims"),
