@@ -97,7 +97,7 @@ public final class Engine: Sendable {
                 return (1 + behind, first)
             }
             if first {
-                logger.critical("The record cannot be written: writes are refused and routing goes on from memory until it can", metadata: [
+                logger.critical("The record cannot be written: writes are answered unavailable while commits fail, and routing goes on from memory; the first commit that lands ends this", metadata: [
                     LogEvent.metadataKey: LogEvent.recordDegraded.metadataValue, "failed": .string(String(failed)),
                 ])
             }
