@@ -77,10 +77,7 @@ extension EngineState {
     /// costs what it deletes, not a walk over every caller.
     mutating func forget(_ purged: [PurgeCandidate]) {
         for incident in purged {
-            incidentCount = max(0, incidentCount - 1)
-            guard let caller = incident.caller, var history = histories[caller] else { continue }
-            history.incidents.removeAll { $0.id == incident.id }
-            histories[caller] = history.isEmpty ? nil : history
+            remove(incident: incident.id, of: incident.caller)
         }
     }
 }

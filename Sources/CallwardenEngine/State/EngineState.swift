@@ -68,13 +68,19 @@ struct EngineState {
         }
     }
 
+    /// Takes an incident out of memory: out of its caller's history (dropped once empty) and out
+    /// of the count. Used when a write is taken back and when a purge deleted the incident.
+    mutating func remove(incident id: Int64, of caller: String?) {
+        incidentCount = max(0, incidentCount - 1)
+        guard let caller, var history = histories[caller] else { return }
+        history.incidents.removeAll { $0.id == id }
+        histories[caller] = history.isEmpty ? nil : history
+    }
+
     private mutating func undo(_ undo: Undo) {
         switch undo {
         case .incident(let id, let caller):
-            incidentCount = max(0, incidentCount - 1)
-            guard let caller, var history = histories[caller] else { return }
-            history.incidents.removeAll { $0.id == id }
-            histories[caller] = history.isEmpty ? nil : history
+            remove(incident: id, of: caller)
         case .forgiveness(let caller, let incident):
             guard let index = histories[caller]?.incidents.firstIndex(where: { $0.id == incident }) else { return }
             histories[caller]?.incidents[index].forgiven = false
