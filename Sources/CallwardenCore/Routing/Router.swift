@@ -153,7 +153,7 @@ extension Policy {
             let window = clause.within.map { " within \(Self.durationText($0))" } ?? ""
             if explain { notes.append("\(count) incident(s)\(window) \(ok ? ">=" : "<") \(clause.atLeast)\(Self.kindsNote(clause.kinds))") }
         }
-        if explain, let grace = history.grace {
+        if explain, condition.score != nil || condition.incidents != nil, let grace = history.grace {
             let graced = history.incidents.filter { !$0.forgiven && isGraced($0, grace: grace) }.count
             if graced > 0 { notes.append("\(graced) light incident(s) in the grace period not counted") }
         }
