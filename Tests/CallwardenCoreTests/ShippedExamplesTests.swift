@@ -35,7 +35,9 @@ struct ShippedExamplesTests {
     @Test("The live examples: reviews on the restricting rules, nothing that changes other routes")
     func live() throws {
         let policy = try PolicyParser.parse(Self.text)
-        #expect(policy.rules.map(\.review) == [365 * 86_400, 180 * 86_400, 180 * 86_400, nil])
+        let day = 86_400.0
+        let reviews: [Double?] = [365 * day, 180 * day, 180 * day, nil]
+        #expect(policy.rules.map(\.review) == reviews)
         #expect(policy.rules.allSatisfy { !$0.shadow && $0.unless == nil })
         #expect(policy.floor.isEmpty)
         #expect(policy.callerID.isNeutral)

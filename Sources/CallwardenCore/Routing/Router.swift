@@ -32,38 +32,23 @@ extension Policy {
         trail.reserveCapacity(rules.count)
         var shadows: [String] = []
         var exempted: Int64?
-        for rule in rules {
-            let (holds, detail) = evaluate(rule, call: call, history: history, now: now, explain: explain)
-            guard holds else {
-                trail.append(RuleTrailStep(rule: rule.name, matched: false, detail: detail, outcome: .notMatched))
+        // By index, each field read where it lies: a rule held in a local (`for rule in rules`)
+        // is a copy of all its conditions, every list and set in them retained and released, for
+        // each rule of each call.
+        for index in rules.indices {
+            let (outcome, detail) = self.outcome(ofRuleAt: index, call: call, history: history, now: now, exemption: exemption, exempted: &exempted, explain: explain)
+            trail.append(RuleTrailStep(rule: rules[index].name, matched: outcome == .decided, detail: detail, outcome: outcome))
+            switch outcome {
+            case .decided:
+                return RouteDecision(
+                    route: rules[index].route, queue: rules[index].queue, priority: rules[index].priority, rule: rules[index].name,
+                    reason: rules[index].reason, standing: overall, trail: trail, shadowMatches: shadows, exemption: exempted
+                )
+            case .shadow:
+                shadows.append(rules[index].name)
+            case .notMatched, .skipped:
                 continue
             }
-            if rule.shadow {
-                shadows.append(rule.name)
-                trail.append(RuleTrailStep(rule: rule.name, matched: false, detail: detail, outcome: .shadow))
-                continue
-            }
-            // Each check costs nothing unless the policy or the caller has what it checks.
-            if rule.route != .normal {
-                if !floor.isEmpty, let floorRule = floorForbidding(rule.route, for: call) {
-                    trail.append(RuleTrailStep(rule: rule.name, matched: false, detail: detail, outcome: .skipped("floor '\(floorRule.name)' never routes these calls \(rule.route.rawValue)")))
-                    continue
-                }
-                if let exemption, exemption.routes.contains(rule.route), exemption.isActive(at: now) {
-                    exempted = exemption.id
-                    trail.append(RuleTrailStep(rule: rule.name, matched: false, detail: detail, outcome: .skipped("exemption \(exemption.id): \(exemption.reason)")))
-                    continue
-                }
-            }
-            if let review = rule.review, let lapse = reviewLapse(review, history: history, now: now) {
-                trail.append(RuleTrailStep(rule: rule.name, matched: false, detail: detail, outcome: .skipped(lapse)))
-                continue
-            }
-            trail.append(RuleTrailStep(rule: rule.name, matched: true, detail: detail, outcome: .decided))
-            return RouteDecision(
-                route: rule.route, queue: rule.queue, priority: rule.priority, rule: rule.name,
-                reason: rule.reason, standing: overall, trail: trail, shadowMatches: shadows, exemption: exempted
-            )
         }
         // The parser guarantees a last rule that holds for everyone and routes `normal`; this only
         // guards a hand-built Policy.
@@ -71,6 +56,36 @@ extension Policy {
             route: .normal, queue: "default", priority: 0, rule: "built-in", reason: "no rule matched",
             standing: overall, trail: trail, shadowMatches: shadows, exemption: exempted
         )
+    }
+
+    /// What becomes of one rule for this call, and the trail's text for it.
+    private func outcome(
+        ofRuleAt index: Int, call: CallContext, history: CallerHistory, now: Double, exemption: Exemption?,
+        exempted: inout Int64?, explain: Bool
+    ) -> (TrailOutcome, String) {
+        var (holds, detail) = evaluate(rules[index].condition, call: call, history: history, now: now, explain: explain)
+        if holds, rules[index].unless != nil {
+            let (excepted, exception) = evaluate(rules[index].unless, call: call, history: history, now: now, explain: explain)
+            holds = !excepted
+            if explain { detail += "; unless \(excepted ? "holds" : "does not hold"): \(exception)" }
+        }
+        guard holds else { return (.notMatched, detail) }
+        if rules[index].shadow { return (.shadow, detail) }
+        let route = rules[index].route
+        // Each check costs nothing unless the policy or the caller has what it checks.
+        if route != .normal {
+            if !floor.isEmpty, let floorRule = floorForbidding(route, for: call) {
+                return (.skipped("floor '\(floorRule.name)' never routes these calls \(route.rawValue)"), detail)
+            }
+            if let exemption, exemption.routes.contains(route), exemption.isActive(at: now) {
+                exempted = exemption.id
+                return (.skipped("exemption \(exemption.id): \(exemption.reason)"), detail)
+            }
+        }
+        if let review = rules[index].review, let lapse = reviewLapse(review, history: history, now: now) {
+            return (.skipped(lapse), detail)
+        }
+        return (.decided, detail)
     }
 
     /// The first floor rule whose scope holds this call and which never allows `route`.
@@ -101,14 +116,6 @@ extension Policy {
         guard now > anchor + review else { return nil }
         let days = ((now - anchor) / 86_400).rounded(places: 1).policyText
         return "past review: \(Self.durationText(review)) ran out \(days)d after the last \(renewed ? "renewal" : "incident")"
-    }
-
-    private func evaluate(_ rule: RoutingRule, call: CallContext, history: CallerHistory, now: Double, explain: Bool) -> (Bool, String) {
-        let (holds, detail) = evaluate(rule.condition, call: call, history: history, now: now, explain: explain)
-        guard holds, let unless = rule.unless else { return (holds, detail) }
-        let (excepted, exception) = evaluate(unless, call: call, history: history, now: now, explain: explain)
-        guard explain else { return (!excepted, "") }
-        return (!excepted, "\(detail); unless \(excepted ? "holds" : "does not hold"): \(exception)")
     }
 
     private func evaluate(_ condition: RuleCondition?, call: CallContext, history: CallerHistory, now: Double, explain: Bool) -> (Bool, String) {
@@ -150,14 +157,17 @@ extension Policy {
             }
             let ok = count >= clause.atLeast
             holds = holds && ok
-            let window = clause.within.map { " within \(Self.durationText($0))" } ?? ""
-            if explain { notes.append("\(count) incident(s)\(window) \(ok ? ">=" : "<") \(clause.atLeast)\(Self.kindsNote(clause.kinds))") }
+            if explain {
+                let window = clause.within.map { " within \(Self.durationText($0))" } ?? ""
+                notes.append("\(count) incident(s)\(window) \(ok ? ">=" : "<") \(clause.atLeast)\(Self.kindsNote(clause.kinds))")
+            }
         }
         if explain, condition.score != nil || condition.incidents != nil, let grace = history.grace {
             let graced = history.incidents.filter { !$0.forgiven && isGraced($0, grace: grace) }.count
             if graced > 0 { notes.append("\(graced) light incident(s) in the grace period not counted") }
         }
-        return (holds, notes.joined(separator: "; "))
+        // Routing builds no text: joining even an empty list costs as much as a clause.
+        return (holds, explain ? notes.joined(separator: "; ") : "")
     }
 
     static func dialedPattern(_ pattern: String, matches number: String) -> Bool {
