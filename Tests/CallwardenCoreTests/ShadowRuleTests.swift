@@ -75,3 +75,13 @@ struct ShadowRuleTests {
         #expect(refused.description == "p.yaml:11: rules[1].route: the last rule serves everyone else and must route normal, not nuisance")
     }
 }
+
+@Suite("Trail outcomes")
+struct TrailOutcomeTests {
+    @Test("Each outcome has a word for answers, and a skipped one says why")
+    func words() {
+        #expect([TrailOutcome.notMatched, .decided, .shadow, .skipped("past review")].map(\.name) == ["not_matched", "decided", "shadow", "skipped"])
+        #expect(TrailOutcome.skipped("past review").why == "past review")
+        #expect(TrailOutcome.decided.why == nil)
+    }
+}

@@ -58,4 +58,20 @@ public enum TrailOutcome: Sendable, Equatable {
     case shadow
     /// It held, but could not decide: why (a floor, an exemption, a review past due).
     case skipped(String)
+
+    /// A word for answers and the journal: `not_matched`, `decided`, `shadow` or `skipped`.
+    public var name: String {
+        switch self {
+        case .notMatched: "not_matched"
+        case .decided: "decided"
+        case .shadow: "shadow"
+        case .skipped: "skipped"
+        }
+    }
+
+    /// Why a rule was skipped; nil otherwise.
+    public var why: String? {
+        if case .skipped(let why) = self { return why }
+        return nil
+    }
 }
