@@ -16,8 +16,13 @@ enum PolicyProperties {
         require(!policy.rules.isEmpty && policy.rules.last?.condition == nil, "the last rule has a condition")
         require(policy.rules.dropLast().allSatisfy { $0.condition != nil }, "a rule before the last has no condition")
         require(Set(policy.rules.map(\.name)).count == policy.rules.count, "two rules share a name")
+        require(policy.rules.last.map { $0.route == .normal && !$0.shadow && $0.unless == nil } ?? false, "the last rule may not decide normal")
         for rule in policy.rules {
             require(PolicyBounds.priority.contains(rule.priority), "priority out of bounds")
+            if let review = rule.review {
+                within(review, PolicyBounds.review, "review")
+                require(rule.route != .normal, "a normal route under review")
+            }
             if let score = rule.condition?.score { within(score.atLeast, PolicyBounds.scoreThreshold, "score.at_least") }
             if let incidents = rule.condition?.incidents {
                 require(PolicyBounds.incidentCount.contains(incidents.atLeast), "incidents.at_least out of bounds")
@@ -41,6 +46,13 @@ enum PolicyProperties {
         if let faded = policy.retention.faded { within(faded, PolicyBounds.retention, "retention.faded") }
         within(policy.retention.fadedBelow, PolicyBounds.weight, "faded_below")
         within(policy.limits.clockSkew, PolicyBounds.clockSkew, "clock_skew")
+        for trust in CallerIDTrust.allCases { within(policy.callerID.weight(trust), PolicyBounds.callerIDWeight, "caller_id weight") }
+        within(policy.forgiveness.grace, PolicyBounds.grace, "forgiveness.grace")
+        within(policy.forgiveness.graceBelow, PolicyBounds.weight, "forgiveness.grace_below")
+        for floorRule in policy.floor {
+            require(!floorRule.never.isEmpty && !floorRule.never.contains(.normal), "a floor that forbids nothing, or normal")
+            require(floorRule.dialed != nil || floorRule.callers != nil, "a floor with no scope")
+        }
         exercise(policy)
     }
 
@@ -54,13 +66,22 @@ enum PolicyProperties {
             incidents.append(IncidentSummary(id: Int64(2 * index + 2), kind: kind, at: latest))
         }
         let history = CallerHistory(incidents: incidents, resolvedCalls: [0, latest])
+        // A number in each floor's dialed scope besides one outside them all.
+        let dialedNumbers = ["+448001234567"] + policy.floor.flatMap { floorRule in
+            (floorRule.dialed ?? []).map { String($0.prefix { $0 != "*" }) }
+        }
         for now in [0, 1_800_000_000, latest] {
             let standing = policy.standing(of: history, at: now)
             require(standing.score.isFinite && standing.score >= 0, "score \(standing.score)")
             for caller in ["+447700900123", "anonymous", "", "sip:a@b", "00447700900123"] {
-                let decision = policy.route(CallContext(caller: policy.numbering.normalise(caller), dialed: "+448001234567"), history: history, at: now, explain: true)
-                require(policy.rules.contains { $0.name == decision.rule }, "decided by an unknown rule")
-                require(decision.standing.score.isFinite, "a decision's score is not finite")
+                for dialed in dialedNumbers {
+                    let call = CallContext(caller: policy.numbering.normalise(caller), dialed: dialed, trust: .c)
+                    let decision = policy.route(call, history: history, at: now, explain: true)
+                    require(policy.rules.contains { $0.name == decision.rule }, "decided by an unknown rule")
+                    require(decision.standing.score.isFinite, "a decision's score is not finite")
+                    // A policy that passed the floor check never breaks its floor.
+                    require(!policy.floor.contains { $0.never.contains(decision.route) && $0.applies(to: call) }, "the floor was broken")
+                }
             }
         }
         for seconds in [policy.ladder.vent, policy.ladder.supervisorTimeout, policy.ladder.maxCallLength, policy.limits.clockSkew] {
