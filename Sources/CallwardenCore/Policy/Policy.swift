@@ -18,11 +18,18 @@ public struct Policy: Sendable {
     public var detection: [DetectionRule]
     public var retention: RetentionRules
     public var limits: PolicyLimits
+    /// How much incidents weigh by the caller-id trust of their calls (default: all in full).
+    public var callerID: CallerIDRules
+    /// The grace a forgiveness carries (default: none).
+    public var forgiveness: ForgivenessRules
+    /// Routes that calls in some scopes may never get, whatever the rules (default: none).
+    public var floor: [FloorRule]
 
     public init(
         name: String, numbering: NumberingPlan, categories: [String: AbuseCategory], standing: StandingRules,
         rules: [RoutingRule], ladder: LadderRules, alert: AlertAction?, detection: [DetectionRule],
-        retention: RetentionRules, limits: PolicyLimits = PolicyLimits()
+        retention: RetentionRules, limits: PolicyLimits = PolicyLimits(),
+        callerID: CallerIDRules = CallerIDRules(), forgiveness: ForgivenessRules = ForgivenessRules(), floor: [FloorRule] = []
     ) {
         self.name = name
         self.numbering = numbering
@@ -34,6 +41,9 @@ public struct Policy: Sendable {
         self.detection = detection
         self.retention = retention
         self.limits = limits
+        self.callerID = callerID
+        self.forgiveness = forgiveness
+        self.floor = floor
     }
 
     /// Category names in a stable order, for messages that list what would be valid.

@@ -3,10 +3,13 @@ public struct CallContext: Sendable {
     public var caller: Caller
     /// The number the caller dialed, normalised, if the switch gave it.
     public var dialed: String?
+    /// How far this call's caller id can be trusted (STIR/SHAKEN).
+    public var trust: CallerIDTrust
 
-    public init(caller: Caller, dialed: String? = nil) {
+    public init(caller: Caller, dialed: String? = nil, trust: CallerIDTrust = .none) {
         self.caller = caller
         self.dialed = dialed
+        self.trust = trust
     }
 }
 
@@ -15,7 +18,7 @@ extension Policy {
     /// time and policy give the same answer, which is what `explain` shows.
     /// - Parameter explain: fill each trail step's `detail` (for `explain`); routing leaves it empty
     ///   so the hot path builds no text.
-    public func route(_ call: CallContext, history: CallerHistory, at now: Double, explain: Bool = false) -> RouteDecision {
+    public func route(_ call: CallContext, history: CallerHistory, at now: Double, exemption: Exemption? = nil, explain: Bool = false) -> RouteDecision {
         let history = call.caller.key == nil ? CallerHistory() : history
         let overall = standing(of: history, at: now)
         var trail: [RuleTrailStep] = []

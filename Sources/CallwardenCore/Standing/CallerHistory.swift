@@ -4,12 +4,21 @@ public struct CallerHistory: Sendable, Equatable {
     public var incidents: [IncidentSummary]
     /// Times of calls that ended `resolved` after an incident: they count in the caller's favour.
     public var resolvedCalls: [Double]
+    /// What people decided when the caller's restriction came up for review.
+    public var review: ReviewMarks
+    /// After a forgiveness with a grace period: light incidents in this window do not restore a
+    /// restriction (`forgiveness.grace_below`).
+    public var grace: GraceWindow?
 
-    public init(incidents: [IncidentSummary] = [], resolvedCalls: [Double] = []) {
+    public init(incidents: [IncidentSummary] = [], resolvedCalls: [Double] = [], review: ReviewMarks = ReviewMarks(), grace: GraceWindow? = nil) {
         self.incidents = incidents
         self.resolvedCalls = resolvedCalls
+        self.review = review
+        self.grace = grace
     }
 
+    /// No incidents and no resolved calls. Review marks and a grace window mean something only
+    /// beside incidents, so a history with nothing else is not worth keeping.
     public var isEmpty: Bool { incidents.isEmpty && resolvedCalls.isEmpty }
 
     public mutating func forgive(incident id: Int64) {
@@ -25,11 +34,42 @@ public struct IncidentSummary: Sendable, Equatable {
     /// When it happened, seconds since 1970.
     public var at: Double
     public var forgiven: Bool
+    /// How far the caller id of the call it happened on could be trusted.
+    public var trust: CallerIDTrust
 
-    public init(id: Int64, kind: String, at: Double, forgiven: Bool = false) {
+    public init(id: Int64, kind: String, at: Double, forgiven: Bool = false, trust: CallerIDTrust = .none) {
         self.id = id
         self.kind = kind
         self.at = at
         self.forgiven = forgiven
+        self.trust = trust
     }
+}
+
+/// A person's last word on a caller's restriction (`callwardenctl review renew|end`).
+public struct ReviewMarks: Sendable, Equatable {
+    /// When the restriction was last renewed: it counts from then, as if an incident happened.
+    public var renewedAt: Double?
+    /// When the restriction was last ended: incidents up to then no longer restrict; a new one does.
+    public var endedAt: Double?
+
+    public init(renewedAt: Double? = nil, endedAt: Double? = nil) {
+        self.renewedAt = renewedAt
+        self.endedAt = endedAt
+    }
+
+    public var isEmpty: Bool { renewedAt == nil && endedAt == nil }
+}
+
+/// The grace period a forgiveness carries: `from` (the forgiveness) up to, not including, `until`.
+public struct GraceWindow: Sendable, Equatable {
+    public var from: Double
+    public var until: Double
+
+    public init(from: Double, until: Double) {
+        self.from = from
+        self.until = until
+    }
+
+    public func contains(_ time: Double) -> Bool { time >= from && time < until }
 }
