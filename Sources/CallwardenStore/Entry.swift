@@ -17,6 +17,15 @@ public enum EntryType: String, Sendable, CaseIterable {
     case callEnd = "call_end"
     /// Old entries were purged under the policy's retention; `note` says which.
     case purge
+    /// An administrator exempted a caller or a number pattern (`caller`) from routes (`outcome`,
+    /// sorted and joined by ","), with the reason in `note`, who in `by`, and an optional expiry
+    /// in `until`.
+    case exemption
+    /// An administrator removed the exemption recorded as entry `ref`; `note` the reason, `by` who.
+    case exemptionEnd = "exemption_end"
+    /// A person renewed or ended a caller's restriction at its review (`outcome`: renew or end),
+    /// with the reason in `note` and who in `by`.
+    case review
 }
 
 /// An entry about to be recorded.
@@ -37,13 +46,19 @@ public struct NewEntry: Sendable, Equatable {
     public var rule: String?
     /// Who: who ended a call, who forgave.
     public var by: String?
-    /// The result: a hang-up answer, a verdict, a call's outcome.
+    /// The result: a hang-up answer, a verdict, a call's outcome, an exemption's routes, a
+    /// review's renew or end.
     public var outcome: String?
+    /// How far the caller's number was trusted (a `CallerIDTrust` raw value: A, B, C, failed,
+    /// none), on incidents and call starts; nil when the switch said nothing of it.
+    public var attestation: String?
+    /// An end time (seconds since 1970): an exemption's expiry, a forgiveness's grace end.
+    public var until: Double?
 
     public init(
         type: EntryType, at: Double, caller: String? = nil, call: String? = nil, kind: String? = nil,
         agent: String? = nil, supervisor: String? = nil, note: String? = nil, ref: Int64? = nil,
-        rule: String? = nil, by: String? = nil, outcome: String? = nil
+        rule: String? = nil, by: String? = nil, outcome: String? = nil, attestation: String? = nil, until: Double? = nil
     ) {
         self.type = type
         self.at = at
@@ -57,6 +72,8 @@ public struct NewEntry: Sendable, Equatable {
         self.rule = rule
         self.by = by
         self.outcome = outcome
+        self.attestation = attestation
+        self.until = until
     }
 }
 
