@@ -29,9 +29,16 @@ public enum PolicyBounds {
     public static let detectionWindow: ClosedRange<Double> = 1...(30 * day)
     /// `detection[].shorter_than`.
     public static let shortCall: ClosedRange<Double> = 1...day
+    /// `forgiveness.grace` (0: no grace).
+    public static let grace: ClosedRange<Double> = 0...year
+    /// `rules[].review`: how long a restriction lasts before a person must renew it.
+    public static let review: ClosedRange<Double> = day...(10 * year)
 
-    /// A category's `weight`, `standing.resolved_call_credit` and `retention.faded_below`.
+    /// A category's `weight`, `standing.resolved_call_credit`, `retention.faded_below` and
+    /// `forgiveness.grace_below`.
     public static let weight: ClosedRange<Double> = 0...1000
+    /// `caller_id.weights`: a factor on an incident's weight, never more than in full.
+    public static let callerIDWeight: ClosedRange<Double> = 0...1
     /// `rules[].when.score.at_least`: a score is a sum of weights, so this may exceed one weight.
     public static let scoreThreshold: ClosedRange<Double> = 0...1_000_000
     /// `rules[].priority`.

@@ -5,7 +5,10 @@ import Yams
 /// The format is YAML (see docs/policy.md and the shipped `Config/policy.yaml`). The parser does no
 /// I/O: the daemon reads the file and hands over its text.
 public enum PolicyParser {
-    static let topLevelKeys = ["policy", "numbering", "categories", "standing", "rules", "ladder", "alert", "detection", "retention", "limits"]
+    static let topLevelKeys = [
+        "policy", "numbering", "categories", "standing", "caller_id", "forgiveness", "rules", "floor", "ladder", "alert",
+        "detection", "retention", "limits",
+    ]
 
     public static func parse(_ text: String, file: String = "<policy>") throws(PolicyErrors) -> Policy {
         let reader = PolicyReader(file: file)
@@ -36,7 +39,7 @@ public enum PolicyParser {
 }
 
 /// Builds each section of a policy from its node; sections that fail leave errors in the reader.
-private struct PolicyBuilder {
+struct PolicyBuilder {
     let reader: PolicyReader
 
     func build(_ root: Node) -> Policy? {
@@ -52,11 +55,22 @@ private struct PolicyBuilder {
         let detection = top["detection"].map { detectionRules($0, kinds: kinds) } ?? []
         let retention = top["retention"].map(retentionRules) ?? RetentionRules()
         let limits = top["limits"].map(limitsRules) ?? PolicyLimits()
-        guard let numbering, let standing, let ladder, let retention, let limits else { return nil }
-        return Policy(
+        let callerID = top["caller_id"].map(callerIDRules) ?? CallerIDRules()
+        let forgiveness = top["forgiveness"].map(forgivenessRules) ?? ForgivenessRules()
+        let floor = top["floor"].map(floorRules) ?? []
+        guard let numbering, let standing, let ladder, let retention, let limits, let callerID, let forgiveness else { return nil }
+        let policy = Policy(
             name: name, numbering: numbering, categories: categories, standing: standing, rules: rules,
-            ladder: ladder, alert: alert, detection: detection, retention: retention, limits: limits
+            ladder: ladder, alert: alert, detection: detection, retention: retention, limits: limits,
+            callerID: callerID, forgiveness: forgiveness, floor: floor
         )
+        // Only a policy whose rules and floor were read whole can be checked against its floor.
+        if reader.errors.isEmpty {
+            for breach in policy.floorBreaches() {
+                reader.fail(line: breach.rule.line, "rules[\(breach.index)]", breach.message)
+            }
+        }
+        return policy
     }
 
     private func numberingPlan(_ node: Node) -> NumberingPlan? {
@@ -136,12 +150,13 @@ private struct PolicyBuilder {
         var names: Set<String> = []
         for (index, item) in sequence.enumerated() {
             let path = "rules[\(index)]"
-            guard let map = reader.mapping(item, path, allowed: ["name", "when", "route", "queue", "priority", "reason"], required: ["name", "route", "queue"]) else { continue }
+            guard let map = reader.mapping(item, path, allowed: Self.ruleKeys, required: ["name", "route", "queue"]) else { continue }
             let name = map["name"].flatMap { reader.string($0, "\(path).name") }
             if let name, !names.insert(name).inserted {
                 reader.fail(map["name"], "\(path).name", "another rule is already named '\(name)'")
             }
             let condition = map["when"].flatMap { ruleCondition($0, "\(path).when", kinds: kinds) }
+            let unless = map["unless"].flatMap { ruleCondition($0, "\(path).unless", kinds: kinds) }
             let isLast = index == sequence.count - 1
             if isLast && map["when"] != nil {
                 reader.fail(map["when"], "\(path).when", "the last rule is the default for everyone else: it takes no 'when'")
@@ -152,13 +167,40 @@ private struct PolicyBuilder {
             let queue = map["queue"].flatMap { reader.string($0, "\(path).queue") }
             let priority = map["priority"].map { reader.int($0, "\(path).priority", in: PolicyBounds.priority) } ?? 0
             let reason = map["reason"].flatMap { reader.string($0, "\(path).reason") } ?? name
-            guard let name, let route, let queue, let priority, let reason else { continue }
-            rules.append(RoutingRule(name: name, condition: condition, route: route, queue: queue, priority: priority, reason: reason))
+            let shadow = map["shadow"].map { reader.bool($0, "\(path).shadow") } ?? false
+            let review = map["review"].flatMap { reader.duration($0, "\(path).review", in: PolicyBounds.review) }
+            if isLast {
+                checkDefaultRule(map, path, route: route, shadow: shadow)
+            }
+            if let route, route == .normal, map["review"] != nil {
+                reader.fail(map["review"], "\(path).review", "only a restriction (supervisor or nuisance) is reviewed; this rule routes normal")
+            }
+            guard let name, let route, let queue, let priority, let reason, let shadow else { continue }
+            rules.append(RoutingRule(
+                name: name, condition: condition, route: route, queue: queue, priority: priority, reason: reason,
+                unless: unless, shadow: shadow, review: review, line: item.mark?.line ?? 0
+            ))
         }
         return rules
     }
 
-    private func routeValue(_ node: Node, _ path: String) -> Route? {
+    static let ruleKeys = ["name", "when", "unless", "route", "queue", "priority", "reason", "shadow", "review"]
+
+    /// The last rule serves everyone no other rule decided for, always: it routes `normal` (which
+    /// no floor or exemption forbids), acts, and has no exception.
+    private func checkDefaultRule(_ map: [String: Node], _ path: String, route: Route?, shadow: Bool?) {
+        if let route, route != .normal {
+            reader.fail(map["route"], "\(path).route", "the last rule serves everyone else and must route normal, not \(route.rawValue)")
+        }
+        if shadow == true {
+            reader.fail(map["shadow"], "\(path).shadow", "the last rule must decide: it cannot be a shadow")
+        }
+        if let unless = map["unless"] {
+            reader.fail(unless, "\(path).unless", "the last rule is the default for everyone else: it takes no 'unless'")
+        }
+    }
+
+    func routeValue(_ node: Node, _ path: String) -> Route? {
         guard let text = node.scalar?.string, let route = Route(rawValue: text) else {
             reader.fail(node, path, "unknown route '\(node.scalar?.string ?? "")'; valid: \(Route.allCases.map(\.rawValue).joined(separator: ", "))")
             return nil
@@ -167,9 +209,9 @@ private struct PolicyBuilder {
     }
 
     private func ruleCondition(_ node: Node, _ path: String, kinds: Set<String>) -> RuleCondition? {
-        guard let map = reader.mapping(node, path, allowed: ["score", "incidents", "anonymous", "dialed"]) else { return nil }
+        guard let map = reader.mapping(node, path, allowed: ["score", "incidents", "anonymous", "dialed", "callers", "attestation"]) else { return nil }
         if map.isEmpty {
-            reader.fail(node, path, "an empty 'when' always holds; give score, incidents, anonymous or dialed")
+            reader.fail(node, path, "an empty condition always holds; give score, incidents, anonymous, dialed, callers or attestation")
             return nil
         }
         var condition = RuleCondition()
@@ -186,6 +228,8 @@ private struct PolicyBuilder {
         }
         condition.anonymous = map["anonymous"].flatMap { reader.bool($0, "\(path).anonymous") }
         condition.dialed = map["dialed"].flatMap { reader.strings($0, "\(path).dialed") }
+        condition.callers = map["callers"].flatMap { numberPatterns($0, "\(path).callers") }
+        condition.attestation = map["attestation"].flatMap { trustLevels($0, "\(path).attestation") }
         return condition
     }
 

@@ -14,7 +14,12 @@ final class PolicyReader {
     }
 
     func fail(_ node: Node?, _ path: String, _ message: String) {
-        errors.append(PolicyError(file: file, line: node?.mark?.line ?? 0, key: path, message: message))
+        fail(line: node?.mark?.line ?? 0, path, message)
+    }
+
+    /// For checks of the policy as a whole, made after its nodes were read.
+    func fail(line: Int, _ path: String, _ message: String) {
+        errors.append(PolicyError(file: file, line: line, key: path, message: message))
     }
 
     /// The mapping's values by key; unknown and repeated keys are errors.
