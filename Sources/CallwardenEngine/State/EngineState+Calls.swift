@@ -19,7 +19,7 @@ extension EngineState {
     /// capacity are closed by the daemon, and recorded when their ladder had begun.
     /// - Parameter opened: the daemon's own clock, by which open calls expire.
     /// - Parameter trust: what the switch said of the caller id; nil when it said nothing.
-    mutating func offerCall(call: String, caller: Caller, dialed: String?, trust: CallerIDTrust?, now: Double, opened: Double) -> Step<RoutedCall> {
+    mutating func offerCall(call: String, caller: Caller, dialed: String?, trust: CallerIDTrust? = nil, now: Double, opened: Double) -> Step<RoutedCall> {
         let context = CallContext(caller: caller, dialed: dialed, trust: trust ?? .none)
         let decision = policy.policy.route(context, history: history(of: caller), at: now, exemption: exemptions.exemption(for: caller, at: now))
         let evicted = calls.open(id: call, caller: caller, trust: trust, at: now, openedAt: opened)
