@@ -111,3 +111,48 @@ struct PolicyBoundsTests {
         #expect(policy.standing(of: history, at: 0).score == 100_000_000)
     }
 }
+
+/// The keys of shadow rules, floors, reviews and caller-id trust have ranges like every other.
+@Suite("Policy bounds: fairness keys")
+struct FairnessBoundsTests {
+    @Test("Caller-id weights, caller patterns and attestation levels past their bounds are refused", arguments: [
+        ("caller_id:\n  weights: {C: 1.5}", 14, "caller_id.weights.C", "must be from 0 to 1, not 1.5"),
+        ("caller_id:\n  weights: {C: -0.1}", 14, "caller_id.weights.C", "must be from 0 to 1, not -0.1"),
+        ("caller_id:\n  weights: {D: 0.5}", 14, "caller_id.weights.D", "unknown key 'D'; valid keys here: A, B, C, failed, none"),
+        ("caller_id:\n  weights: {none: nan}", 14, "caller_id.weights.none", "expected a number from 0 to 1"),
+    ])
+    func callerID(extra: String, line: Int, key: String, message: String) throws {
+        let errors = PolicyBoundsTests.errors(PolicyBoundsTests.policy(extra: extra))
+        #expect(errors.map(\.description) == ["p.yaml:\(line): \(key): \(message)"])
+    }
+
+    @Test("Rule clauses for callers and attestation are checked", arguments: [
+        ("callers: [\"+44abc\"]", "rules[0].when.callers", "'+44abc' is not a number pattern: + and 1 to 20 digits, optionally ending in * (\"+44800*\")"),
+        ("callers: [\"+123456789012345678901\"]", "rules[0].when.callers", "'+123456789012345678901' is not a number pattern: + and 1 to 20 digits, optionally ending in * (\"+44800*\")"),
+        ("callers: []", "rules[0].when.callers", "expected at least one number, such as \"+442071234567\" or \"+44800*\""),
+        ("attestation: [D]", "rules[0].when.attestation", "unknown attestation 'D'; valid: A, B, C, failed, none"),
+        ("attestation: []", "rules[0].when.attestation", "expected at least one of A, B, C, failed, none"),
+    ])
+    func clauses(clause: String, key: String, message: String) throws {
+        let text = PolicyBoundsTests.policy().replacingOccurrences(of: "score: {at_least: 0.5}", with: clause)
+        let errors = PolicyBoundsTests.errors(text)
+        #expect(errors.map(\.key) == [key], "\(errors)")
+        #expect(errors.first?.message == message)
+        #expect(errors.first?.line == 7)
+    }
+
+    @Test("The new keys' own ends are accepted")
+    func inclusive() throws {
+        let extra = """
+            caller_id:
+              weights: {A: 1, B: 1, C: 0, failed: 0, none: 1}
+            forgiveness: {grace: 1y, grace_below: 1000}
+            """
+        let policy = try PolicyParser.parse(PolicyBoundsTests.policy(extra: extra).replacingOccurrences(of: "    route: supervisor", with: "    review: 10y\n    route: supervisor"))
+        #expect(policy.callerID.weight(.c) == 0 && policy.callerID.weight(.a) == 1)
+        #expect(policy.forgiveness.grace == 31_536_000 && policy.forgiveness.graceBelow == 1000)
+        #expect(policy.rules[0].review == 315_360_000)
+        let low = try PolicyParser.parse(PolicyBoundsTests.policy(extra: "forgiveness: {grace: 0s, grace_below: 0}").replacingOccurrences(of: "    route: supervisor", with: "    review: 1d\n    route: supervisor"))
+        #expect(low.forgiveness.grace == 0 && low.rules[0].review == 86_400)
+    }
+}

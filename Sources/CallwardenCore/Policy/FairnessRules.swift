@@ -3,6 +3,9 @@
 public struct CallerIDRules: Sendable, Equatable {
     /// Each level's weight, 0 to 1, by `CallerIDTrust`'s order (A, B, C, failed, none).
     private var weights: [Double]
+    /// Every weight 1: standing can skip the multiplication. Kept rather than computed because
+    /// standing asks for it several times in every decision.
+    public private(set) var isNeutral = true
 
     /// Every weight 1: incidents count in full whatever the attestation (as before caller-id trust).
     public init() {
@@ -19,11 +22,11 @@ public struct CallerIDRules: Sendable, Equatable {
 
     public subscript(_ trust: CallerIDTrust) -> Double {
         get { weights[trust.index] }
-        set { weights[trust.index] = newValue }
+        set {
+            weights[trust.index] = newValue
+            isNeutral = weights.allSatisfy { $0 == 1 }
+        }
     }
-
-    /// Every weight 1: standing can skip the multiplication.
-    public var isNeutral: Bool { weights.allSatisfy { $0 == 1 } }
 }
 
 extension CallerIDTrust {
