@@ -21,8 +21,13 @@ public enum ExportDocument {
     /// Entry keys in the order a reader expects; any others follow, sorted.
     public static let entryKeys = [
         "id", "recorded_at_us", "recorded_at", "type", "at_us", "at", "caller", "call", "kind", "agent", "supervisor", "note", "ref",
-        "rule", "by", "outcome", "prev_hash", "hash",
+        "rule", "by", "outcome", "attestation", "until_us", "until", "prev_hash", "hash",
     ]
+
+    /// The key an export writes a chain field under: times as whole microseconds, `NAME_us`.
+    public static func key(_ field: String) -> String {
+        field == "recorded_at" || field == "at" || field == "until" ? field + "_us" : field
+    }
 
     /// Everything before the entries. The head comes after them (`footer`): it is the head as of
     /// the last page, which new entries may have moved while the export ran.
@@ -76,14 +81,14 @@ public enum ExportDocument {
         }
         var fields: [ChainField] = []
         for name in ChainDigest.fieldNames {
-            let key = name == "recorded_at" || name == "at" ? name + "_us" : name
+            let key = Self.key(name)
             guard let field = object[key] else { throw ExportError("entry \(id) has no field '\(key)'") }
-            switch field {
-            case .null: fields.append(ChainField(name, nil))
-            // Numbers are hashed as written: the record's text of them, whatever their size.
-            case .string(let text), .number(let text): fields.append(ChainField(name, text))
-            default: throw ExportError("entry \(id): '\(key)' must be a string, a number or null")
-            }
+            fields.append(ChainField(name, try Self.text(field, key, entry: id)))
+        }
+        // Hashed only when present (absent or null: the entry has none), as the chain says.
+        for name in ChainDigest.optionalFieldNames {
+            let key = Self.key(name)
+            if let field = object[key], let text = try Self.text(field, key, entry: id) { fields.append(ChainField(name, text)) }
         }
         guard let hash = object["hash"]?.string else { throw ExportError("entry \(id) has no hash") }
         let previous: String?
@@ -93,6 +98,16 @@ public enum ExportDocument {
         default: throw ExportError("entry \(id): 'prev_hash' must be a string or null")
         }
         return ChainLink(id: id, fields: fields, hash: hash, previousHash: previous)
+    }
+
+    /// A chain field's value as the hash reads it. Numbers are hashed as written: the record's
+    /// text of them, whatever their size.
+    private static func text(_ field: JSONValue, _ key: String, entry id: Int64) throws(ExportError) -> String? {
+        switch field {
+        case .null: return nil
+        case .string(let text), .number(let text): return text
+        default: throw ExportError("entry \(id): '\(key)' must be a string, a number or null")
+        }
     }
 
     /// The head an export states, or nil when it states none (`"head": null`, an empty record).

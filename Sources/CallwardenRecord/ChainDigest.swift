@@ -11,10 +11,15 @@ public enum ChainDigest {
     /// The value the first entry chains from.
     public static let genesis = String(repeating: "0", count: 64)
 
-    /// Every field of an entry, in chain order. Times are whole microseconds since 1970.
+    /// The fields every entry has, in chain order. Times are whole microseconds since 1970.
     public static let fieldNames = [
         "id", "recorded_at", "type", "at", "caller", "call", "kind", "agent", "supervisor", "note", "ref", "rule", "by", "outcome",
     ]
+
+    /// Fields added later, in chain order after `fieldNames`, each hashed only when the entry has
+    /// a value for it: an entry without them hashes exactly as before they existed, so every
+    /// entry recorded earlier keeps its hash. `until` is a time, like `at`.
+    public static let optionalFieldNames = ["attestation", "until"]
 
     public static func hash(previous: String, fields: [ChainField]) -> String {
         var hasher = SHA256()

@@ -14,6 +14,13 @@ public enum RecordLimits {
     /// The same window in whole microseconds, as the record stores times.
     public static let micros: ClosedRange<Int64> = 0...253_402_300_799_000_000
 
+    /// An entry's `attestation`: how far the caller's number was trusted, as CallwardenCore's
+    /// `CallerIDTrust` names the levels (STIR/SHAKEN's A, B, C; `failed` verification; `none`).
+    public static let attestations: Set<String> = ["A", "B", "C", "failed", "none"]
+
+    /// The same, for messages, in a fixed order.
+    public static let attestationList = "A, B, C, failed, none"
+
     /// The window for people: `1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z`.
     public static let secondsDescription = "1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z (0 to 253402300799 seconds since 1970)"
 }

@@ -43,13 +43,14 @@ extension Responses {
     }
 
     /// One entry in the export format: every chain field under its column name (times as
-    /// `recorded_at_us`, `at_us`), whole numbers as JSON numbers, absent values as null; then
-    /// readable times, `prev_hash` and `hash`.
+    /// `recorded_at_us`, `at_us`, `until_us`), whole numbers as JSON numbers, absent values as
+    /// null (`attestation` and `until` only when present); then readable times, `prev_hash` and
+    /// `hash`.
     static func writeEntry(_ link: ChainLink, to writer: inout JSONWriter) {
         for field in link.fields {
             switch field.name {
-            case "id", "recorded_at", "at", "ref":
-                let name = field.name == "recorded_at" || field.name == "at" ? field.name + "_us" : field.name
+            case "id", "recorded_at", "at", "ref", "until":
+                let name = field.name == "id" || field.name == "ref" ? field.name : field.name + "_us"
                 // A value that is not a whole number in plain decimal (an edited row: `7.5`, `+7`,
                 // `007`) is kept as text, exactly.
                 if let value = field.value, Int64(value).map(String.init) == value {
@@ -61,7 +62,7 @@ extension Responses {
                 writer.field(field.name, field.value)
             }
         }
-        for name in ["recorded_at", "at"] {
+        for name in ["recorded_at", "at", "until"] {
             if let micros = link.value(name).flatMap({ Int64($0) }) {
                 writer.field(name, EventTime.format(Double(micros) / 1_000_000))
             }

@@ -19,8 +19,12 @@ extension ChainLink {
             case .blob(let data): return String(decoding: data, as: UTF8.self)
             }
         }
-        // Columns in `StoredEntry.columns` order: the chain's fields, then the hash.
-        let fields = ChainDigest.fieldNames.enumerated().map { index, name in ChainField(name, text(index)) }
-        self.init(id: id, fields: fields, hash: text(ChainDigest.fieldNames.count) ?? "")
+        // Columns in `StoredEntry.columns` order: the chain's fields, the optional ones (in the
+        // chain only when not NULL), then the hash.
+        var fields = ChainDigest.fieldNames.enumerated().map { index, name in ChainField(name, text(index)) }
+        for (offset, name) in ChainDigest.optionalFieldNames.enumerated() {
+            if let value = text(ChainDigest.fieldNames.count + offset) { fields.append(ChainField(name, value)) }
+        }
+        self.init(id: id, fields: fields, hash: text(ChainDigest.fieldNames.count + ChainDigest.optionalFieldNames.count) ?? "")
     }
 }

@@ -5,7 +5,8 @@ import CallwardenRecord
 ///
 /// The canonical form is `ChainDigest`'s (CallwardenRecord), documented in docs/record.md so that
 /// a third party can re-verify an export: SHA-256 over the previous hash, then each field in a
-/// fixed order as `name:LENGTH:value`, absent values as `name:-1:`.
+/// fixed order as `name:LENGTH:value`, absent values as `name:-1:`, then `attestation` and
+/// `until` only when the entry has them.
 public enum EntryDigest {
     /// The chain's starting value, before the first entry.
     public static let genesis = ChainDigest.genesis
@@ -17,7 +18,7 @@ public enum EntryDigest {
 
     /// The fields in chain order, as text.
     public static func fields(id: Int64, recordedAt: Double, entry: NewEntry) throws(EntryProblem) -> [ChainField] {
-        [
+        var fields = [
             ChainField("id", String(id)),
             ChainField("recorded_at", try canonicalTime(recordedAt, field: "recorded_at")),
             ChainField("type", entry.type.rawValue),
@@ -33,6 +34,10 @@ public enum EntryDigest {
             ChainField("by", entry.by),
             ChainField("outcome", entry.outcome),
         ]
+        // `ChainDigest.optionalFieldNames`: only when present, so older entries keep their hashes.
+        if let attestation = entry.attestation { fields.append(ChainField("attestation", attestation)) }
+        if let until = entry.until { fields.append(ChainField("until", try canonicalTime(until, field: "until"))) }
+        return fields
     }
 
     /// Times in the chain are whole microseconds since 1970: the same text on every platform.

@@ -161,8 +161,8 @@ final class GroupCommitWriter: Sendable {
         var head = head
         let recordedAt = try StoredEntry.seconds(StoredEntry.micros(Date().timeIntervalSince1970))
         let statement = try db.cachedStatement(sql: """
-            INSERT INTO entries (id, recorded_at_us, type, at_us, caller, call, kind, agent, supervisor, note, ref, rule, by, outcome, hash)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO entries (id, recorded_at_us, type, at_us, caller, call, kind, agent, supervisor, note, ref, rule, by, outcome, attestation, until_us, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         var result: [[StoredEntry]] = []
         result.reserveCapacity(requests.count)
@@ -179,11 +179,13 @@ final class GroupCommitWriter: Sendable {
                 }
                 // Round to the microsecond the record keeps, so what is hashed is what is read back.
                 entry.at = try StoredEntry.seconds(StoredEntry.micros(entry.at))
+                let untilMicros = try entry.until.map { seconds throws(EntryProblem) in try StoredEntry.micros(seconds, field: "until") }
+                entry.until = try untilMicros.map { micros throws(EntryProblem) in try StoredEntry.seconds(micros, field: "until") }
                 let hash = try EntryDigest.hash(previous: head.lastHash, id: id, recordedAt: recordedAt, entry: entry)
                 try statement.execute(arguments: [
                     id, StoredEntry.micros(recordedAt), entry.type.rawValue, StoredEntry.micros(entry.at), entry.caller,
                     entry.call, entry.kind, entry.agent, entry.supervisor, entry.note, entry.ref, entry.rule, entry.by,
-                    entry.outcome, hash,
+                    entry.outcome, entry.attestation, untilMicros, hash,
                 ])
                 head = ChainHead(lastID: id, lastHash: hash)
                 stored.append(StoredEntry(id: id, recordedAt: recordedAt, entry: entry, hash: hash))

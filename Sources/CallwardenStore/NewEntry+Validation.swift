@@ -10,6 +10,10 @@ extension NewEntry {
     /// own rather than failing every entry committed with it.
     public var problem: EntryProblem? {
         guard at.isFinite, RecordLimits.seconds.contains(at) else { return .time("at", at) }
+        if let until, !(until.isFinite && RecordLimits.seconds.contains(until)) { return .time("until", until) }
+        if let attestation, !RecordLimits.attestations.contains(attestation) {
+            return EntryProblem(field: "attestation", "attestation must be one of \(RecordLimits.attestationList); got '\(attestation.prefix(40))'")
+        }
         if let ref, !RecordLimits.ids.contains(ref) {
             return EntryProblem(field: "ref", "ref must be an entry id from \(RecordLimits.ids.lowerBound) to \(RecordLimits.ids.upperBound); got \(ref)")
         }
@@ -33,7 +37,7 @@ extension NewEntry {
     var texts: KeyValuePairs<String, String?> {
         [
             "caller": caller, "call": call, "kind": kind, "agent": agent, "supervisor": supervisor, "note": note, "rule": rule,
-            "by": by, "outcome": outcome,
+            "by": by, "outcome": outcome, "attestation": attestation,
         ]
     }
 }

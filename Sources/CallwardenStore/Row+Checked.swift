@@ -64,6 +64,15 @@ extension Row {
         return hash
     }
 
+    /// A caller-ID trust level (`RecordLimits.attestations`), or nil for NULL.
+    func attestation(_ index: Int, _ column: String, entry: Int64?) throws(RecordDamage) -> String? {
+        guard let text = try optionalText(index, column, entry: entry) else { return nil }
+        guard RecordLimits.attestations.contains(text) else {
+            throw RecordDamage("\(RecordDamage.place(entry, column)) holds \(Self.quoted(text)), which is not a caller-ID trust level (\(RecordLimits.attestationList))")
+        }
+        return text
+    }
+
     /// An entry's id: the row's rowid, so always a whole number, but only ids callwarden hands
     /// out (`RecordLimits.ids`) are trusted.
     func entryID(_ index: Int) throws(RecordDamage) -> Int64 {

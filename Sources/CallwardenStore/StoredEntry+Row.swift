@@ -2,7 +2,9 @@ import CallwardenRecord
 import GRDB
 
 extension StoredEntry {
-    static let columns = "id, recorded_at_us, type, at_us, caller, call, kind, agent, supervisor, note, ref, rule, by, outcome, hash"
+    /// The chain's fields in chain order (`ChainDigest.fieldNames`, then its optional fields),
+    /// then the hash: `ChainLink(row:)` reads them by position too.
+    static let columns = "id, recorded_at_us, type, at_us, caller, call, kind, agent, supervisor, note, ref, rule, by, outcome, attestation, until_us, hash"
 
     /// Reads a row selected with `columns`, by position: start-up reads every entry once, and
     /// looking columns up by name was a third of its time. A row whose type this version does
@@ -18,9 +20,11 @@ extension StoredEntry {
             kind: try row.optionalText(6, "kind", entry: id), agent: try row.optionalText(7, "agent", entry: id),
             supervisor: try row.optionalText(8, "supervisor", entry: id), note: try row.optionalText(9, "note", entry: id),
             ref: try row.optionalInteger(10, "ref", entry: id, in: RecordLimits.ids), rule: try row.optionalText(11, "rule", entry: id),
-            by: try row.optionalText(12, "by", entry: id), outcome: try row.optionalText(13, "outcome", entry: id)
+            by: try row.optionalText(12, "by", entry: id), outcome: try row.optionalText(13, "outcome", entry: id),
+            attestation: try row.attestation(14, "attestation", entry: id),
+            until: try row.optionalInteger(15, "until_us", entry: id, in: RecordLimits.micros).map { Double($0) / 1_000_000 }
         )
-        self.init(id: id, recordedAt: try Self.seconds(row, 1, "recorded_at_us", entry: id), entry: entry, hash: try row.hash(14, "hash", entry: id))
+        self.init(id: id, recordedAt: try Self.seconds(row, 1, "recorded_at_us", entry: id), entry: entry, hash: try row.hash(16, "hash", entry: id))
     }
 
     private static func seconds(_ row: Row, _ index: Int, _ column: String, entry: Int64) throws(RecordDamage) -> Double {

@@ -7,7 +7,7 @@ import Foundation
 enum CSVExport {
     static let columns = [
         "id", "recorded_at", "type", "at", "caller", "call", "kind", "agent", "supervisor", "note", "ref", "rule", "by", "outcome",
-        "prev_hash", "hash",
+        "attestation", "until", "prev_hash", "hash",
     ]
 
     static var header: String { columns.joined(separator: ",") + "\r\n" }

@@ -98,7 +98,7 @@ struct RecordEndToEndTests {
 
         let csv = try Command.ctl(daemon, ["export", "--format", "csv"])
         #expect(csv.status == 0)
-        #expect(csv.stdout.hasPrefix("id,recorded_at,type,at,caller,call,kind,agent,supervisor,note,ref,rule,by,outcome,prev_hash,hash\r\n"))
+        #expect(csv.stdout.hasPrefix("id,recorded_at,type,at,caller,call,kind,agent,supervisor,note,ref,rule,by,outcome,attestation,until,prev_hash,hash\r\n"))
         #expect(csv.stdout.contains("\"noted, \"\"quoted\"\", and, commas\""))
     }
 

@@ -23,9 +23,10 @@ struct ExportText {
     }
 
     /// Appends an entry chained from the last one, or from `previous` (the end of a purged run).
-    mutating func append(id: Int64, type: String = "incident", note: String? = nil, previous: String? = nil) {
+    /// - Parameter optional: values of `ChainDigest.optionalFieldNames` fields the entry has.
+    mutating func append(id: Int64, type: String = "incident", note: String? = nil, previous: String? = nil, optional: [ChainField] = []) {
         let from = previous ?? entries.last?.hash ?? ChainDigest.genesis
-        let fields = Self.fields(id: id, type: type, note: note ?? "entry \(id)")
+        let fields = Self.fields(id: id, type: type, note: note ?? "entry \(id)") + optional
         entries.append(ChainLink(id: id, fields: fields, hash: ChainDigest.hash(previous: from, fields: fields), previousHash: from))
     }
 
@@ -34,10 +35,10 @@ struct ExportText {
         for link in entries {
             var parts: [String] = []
             for field in link.fields {
-                let key = field.name == "recorded_at" || field.name == "at" ? field.name + "_us" : field.name
+                let key = ["recorded_at", "at", "until"].contains(field.name) ? field.name + "_us" : field.name
                 let value: String
                 if let text = field.value {
-                    value = ["id", "recorded_at", "at", "ref"].contains(field.name) ? text : Self.quoted(text)
+                    value = ["id", "recorded_at", "at", "ref", "until"].contains(field.name) ? text : Self.quoted(text)
                 } else {
                     value = "null"
                 }
@@ -166,6 +167,41 @@ struct ExportReaderTests {
         #expect(throws: ExportError.self) { try Self.verify(text).get() }
     }
 
+    /// Entry 2 attested C, entry 3 an exemption until a time.
+    static func withOptionalFields() -> ExportText {
+        var export = ExportText()
+        export.append(id: 1)
+        export.append(id: 2, optional: [ChainField("attestation", "C")])
+        export.append(id: 3, type: "exemption", optional: [ChainField("until", "1900000000000000")])
+        export.append(id: 4)
+        return export
+    }
+
+    @Test("Entries with attestation and until verify; either taken away is found at its entry")
+    func optionalFields() throws {
+        let export = Self.withOptionalFields()
+        #expect(export.text.contains("\"attestation\":\"C\"") && export.text.contains("\"until_us\":1900000000000000"))
+        #expect(try Self.verify(export.text).get().verified)
+        let noAttestation = export.text.replacingOccurrences(of: ",\"attestation\":\"C\"", with: "")
+        #expect(try Self.verify(noAttestation).get().problem?.entry == 2)
+        let noUntil = export.text.replacingOccurrences(of: ",\"until_us\":1900000000000000", with: ",\"until_us\":null")
+        #expect(try Self.verify(noUntil).get().problem?.entry == 3)
+    }
+
+    @Test("An attestation or until of the wrong kind is refused as not a valid export", arguments: [
+        ("\"attestation\":\"C\"", "\"attestation\":{}"), ("\"attestation\":\"C\"", "\"attestation\":[\"C\"]"),
+        ("\"until_us\":1900000000000000", "\"until_us\":true"),
+    ])
+    func optionalFieldOfWrongKind(original: String, replacement: String) {
+        let text = Self.withOptionalFields().text.replacingOccurrences(of: original, with: replacement)
+        guard case .failure(let error) = Self.verify(text) else {
+            Issue.record("read with \(replacement)")
+            return
+        }
+        let key = replacement.contains("attestation") ? "attestation" : "until_us"
+        #expect(error.message.contains("'\(key)' must be a string, a number or null"), "\(error)")
+    }
+
     @Test("Thousands of random edits of an export are read or refused, never trapped on")
     func randomEdits() {
         var export = ExportText()
@@ -205,6 +241,16 @@ struct PythonProgramTests {
         var removed = export
         removed.entries.remove(at: 1)
         #expect(try PythonProgram.run(removed.text).status == 1)
+    }
+
+    @Test("It verifies entries with attestation and until, and refuses the export with either changed")
+    func optionalFields() throws {
+        let export = ExportReaderTests.withOptionalFields()
+        #expect(try PythonProgram.run(export.text).status == 0)
+        let changed = try PythonProgram.run(export.text.replacingOccurrences(of: "\"attestation\":\"C\"", with: "\"attestation\":\"A\""))
+        #expect(changed.status == 1 && changed.output.contains("entry 2 does not verify"), "\(changed.output)")
+        let moved = try PythonProgram.run(export.text.replacingOccurrences(of: "\"until_us\":1900000000000000", with: "\"until_us\":1900000000000001"))
+        #expect(moved.status == 1 && moved.output.contains("entry 3 does not verify"), "\(moved.output)")
     }
 
     @Test("It verifies an empty suffix export and refuses a whole export cut short")

@@ -96,6 +96,12 @@ struct DamagedRecordTests {
         ("UPDATE entries SET hash = 'not a hash' WHERE id = 1", false, "entry 1: hash holds 'not a hash', which is not a hash"),
         ("UPDATE entries SET hash = NULL WHERE id = 1", true, "entry 1: hash is NULL"),
         ("UPDATE entries SET id = -5 WHERE id = 1", false, "id holds -5, outside"),
+        ("UPDATE entries SET attestation = 'Z' WHERE id = 1", false, "entry 1: attestation holds 'Z', which is not a caller-ID trust level"),
+        ("UPDATE entries SET attestation = x'41' WHERE id = 1", false, "entry 1: attestation holds a blob of 1 bytes"),
+        ("UPDATE entries SET until_us = 'tomorrow' WHERE id = 4", false, "entry 4: until_us holds the text 'tomorrow'"),
+        ("UPDATE entries SET until_us = 9223372036854775807 WHERE id = 4", false, "entry 4: until_us holds 9223372036854775807, outside"),
+        ("UPDATE entries SET until_us = -1 WHERE id = 4", false, "entry 4: until_us holds -1, outside"),
+        ("UPDATE entries SET until_us = 2.5 WHERE id = 4", false, "entry 4: until_us holds the real number 2.5"),
     ])
     func damagedEntry(sql: String, unchecked: Bool, expected: String) async throws {
         let directory = try await Self.filled()
@@ -123,6 +129,8 @@ struct DamagedRecordTests {
         ("UPDATE entries SET ref = -7 WHERE id = 4", false, 4),
         ("UPDATE entries SET hash = NULL WHERE id = 1", true, 1),
         ("UPDATE entries SET id = 9223372036854775807 WHERE id = 4", false, 9_223_372_036_854_775_807),
+        ("UPDATE entries SET until_us = 9223372036854775807 WHERE id = 4", false, 4),
+        ("UPDATE entries SET attestation = x'00ff' WHERE id = 2", false, 2),
     ])
     func verifyImpossible(sql: String, unchecked: Bool, entry: Int64) async throws {
         let directory = try await Self.filled()

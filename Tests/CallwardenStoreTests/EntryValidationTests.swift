@@ -51,6 +51,30 @@ struct EntryValidationTests {
         #expect(throws: EntryProblem.self) { try EntryDigest.canonicalTime(at) }
     }
 
+    @Test("An until outside 1970 to 9999, or not a number, is refused", arguments: [-1, 253_402_300_800, 1e300, .infinity, .nan])
+    func badUntil(until: Double) {
+        var entry = NewEntry(type: .exemption, at: 1_800_000_000, caller: "+44800*", note: "crisis line", by: "uid 0", outcome: "nuisance", until: until)
+        #expect(entry.problem?.field == "until")
+        #expect(entry.problem?.message.contains("1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z") == true)
+        entry.until = 253_402_300_799
+        #expect(entry.problem == nil)
+    }
+
+    @Test("An attestation other than A, B, C, failed or none is refused", arguments: ["a", "D", "", "none ", "A\u{0}", "FAILED", "TN-Validation-Passed"])
+    func badAttestation(attestation: String) {
+        var entry = Self.valid
+        entry.attestation = attestation
+        #expect(entry.problem?.field == "attestation")
+        #expect(entry.problem?.message.contains("A, B, C, failed, none") == true)
+    }
+
+    @Test("Every caller-ID trust level is accepted", arguments: ["A", "B", "C", "failed", "none"])
+    func goodAttestation(attestation: String) {
+        var entry = Self.valid
+        entry.attestation = attestation
+        #expect(entry.problem == nil)
+    }
+
     @Test("The ends of the window are recorded exactly")
     func windowEnds() throws {
         #expect(try StoredEntry.micros(0) == 0)

@@ -27,8 +27,8 @@ struct ExportFile {
     static func entry(_ link: ChainLink) -> [String: Any] {
         var object: [String: Any] = [:]
         for field in link.fields {
-            let key = field.name == "recorded_at" || field.name == "at" ? field.name + "_us" : field.name
-            if let value = field.value, ["id", "recorded_at", "at", "ref"].contains(field.name), let number = Int64(value) {
+            let key = ["recorded_at", "at", "until"].contains(field.name) ? field.name + "_us" : field.name
+            if let value = field.value, ["id", "recorded_at", "at", "ref", "until"].contains(field.name), let number = Int64(value) {
                 object[key] = number
             } else {
                 object[key] = field.value ?? NSNull()

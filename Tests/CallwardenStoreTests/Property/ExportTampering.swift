@@ -13,7 +13,7 @@ struct ExportTampering: CustomStringConvertible {
         guard let victim = present.randomElement(using: &random), let index = present.firstIndex(of: victim) else { return nil }
         switch Int.random(in: 0..<4, using: &random) {
         case 0:
-            var keys = ["recorded_at_us", "at_us", "caller", "agent", "by", "outcome", "hash"]
+            var keys = ["recorded_at_us", "at_us", "caller", "agent", "by", "outcome", "attestation", "until_us", "hash"]
             if victim.type != "purge" { keys.append("note") }
             let key = keys.randomElement(using: &random)!
             return ExportTampering(description: "export: entry \(victim.id) (\(victim.type)): \(key) changed", expected: record.verdict(changing: victim.id)) { entries in

@@ -97,6 +97,16 @@ private struct Writer {
         return (0..<count).map { _ in pieces.randomElement(using: &random)! }.joined()
     }
 
+    /// A caller-ID trust level, or none given (most entries written before it existed).
+    static func attestation(_ random: inout SeededGenerator) -> String? {
+        random.chance(0.5) ? nil : ["A", "B", "C", "failed", "none"].randomElement(using: &random)
+    }
+
+    /// An end time, or none.
+    static func until(_ random: inout SeededGenerator) -> Double? {
+        random.chance(0.5) ? nil : time(&random)
+    }
+
     static func time(_ random: inout SeededGenerator) -> Double {
         // Anywhere in the window, to the microsecond.
         Double(Int64.random(in: 0...4_000_000_000_000_000, using: &random)) / 1_000_000
@@ -119,13 +129,21 @@ private struct Writer {
             if random.chance(0.7) {
                 batch.append(NewEntry(
                     type: .incident, at: Self.time(&random), caller: caller, call: Self.text(&random), kind: Self.kinds.randomElement(using: &random),
-                    agent: Self.text(&random), note: Self.text(&random), rule: Self.text(&random), by: Self.text(&random)))
+                    agent: Self.text(&random), note: Self.text(&random), rule: Self.text(&random), by: Self.text(&random),
+                    attestation: Self.attestation(&random)))
+            } else if random.chance(0.3) {
+                // Exemptions and reviews: kept by every purge, with the fields added for them.
+                let type = [EntryType.exemption, .exemptionEnd, .review].randomElement(using: &random)!
+                batch.append(NewEntry(
+                    type: type, at: Self.time(&random), caller: random.chance(0.5) ? "+44800*" : caller, note: Self.text(&random),
+                    ref: type == .exemptionEnd ? Int64.random(in: 1...40, using: &random) : nil, by: Self.text(&random),
+                    outcome: Self.text(&random), until: type == .exemption ? Self.until(&random) : nil))
             } else {
                 let type = [EntryType.callStart, .warning, .hangupRequest, .verdict, .callEnd].randomElement(using: &random)!
                 batch.append(NewEntry(
                     type: type, at: Self.time(&random), caller: caller, call: "c\(Int.random(in: 1...5, using: &random))",
                     agent: Self.text(&random), supervisor: Self.text(&random), note: Self.text(&random), by: Self.text(&random),
-                    outcome: Self.text(&random)))
+                    outcome: Self.text(&random), attestation: type == .callStart ? Self.attestation(&random) : nil))
             }
         }
         for stored in try await store.append(batch) where stored.entry.type == .incident {
@@ -137,7 +155,8 @@ private struct Writer {
         // Picked from the ids in order: a dictionary's own order changes from run to run, and a
         // case must replay from its seed.
         guard let id = incidents.keys.sorted().randomElement(using: &random), let caller = incidents[id] else { return try await append(&random) }
-        _ = try await store.append(NewEntry(type: .forgiveness, at: Self.time(&random), caller: caller, note: Self.text(&random), ref: id, by: "uid 0"))
+        _ = try await store.append(NewEntry(
+            type: .forgiveness, at: Self.time(&random), caller: caller, note: Self.text(&random), ref: id, by: "uid 0", until: Self.until(&random)))
     }
 
     /// A commit that fails (a time the record cannot hold): its ids may be left unused.

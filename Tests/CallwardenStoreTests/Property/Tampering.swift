@@ -40,12 +40,14 @@ struct Tampering: CustomStringConvertible {
     /// before the walk to explain gaps, so changing it is found, but not always at that entry
     /// (`RetentionPropertyTests` checks that separately).
     static func changed(_ entry: RandomRecord.Entry, _ record: RandomRecord, using random: inout SeededGenerator) -> Tampering {
-        var columns = ["recorded_at_us", "at_us", "caller", "call", "agent", "supervisor", "rule", "by", "outcome", "hash"]
+        var columns = ["recorded_at_us", "at_us", "caller", "call", "agent", "supervisor", "rule", "by", "outcome", "attestation", "until_us", "hash"]
         if entry.type != "purge" { columns += ["note", "kind"] }
         let column = columns.randomElement(using: &random)!
         let value: String
         switch column {
         case "recorded_at_us", "at_us": value = "\(column) + 1"
+        // Given where there was none, taken where there was one, or moved.
+        case "until_us": value = "CASE WHEN until_us IS NULL THEN 1 WHEN until_us % 2 = 0 THEN NULL ELSE until_us + 1 END"
         case "hash": value = "'" + String(repeating: "ab", count: 32) + "'"
         default: value = "CASE WHEN \(column) IS NULL THEN '' WHEN \(column) = 'x' THEN NULL ELSE 'x' END"
         }
