@@ -4,15 +4,15 @@ import Testing
 /// Exemptions, reviews, grace, shadow rules and caller-id trust through the real daemon and record.
 @Suite("Fair decisions, end to end")
 struct FairnessEndToEndTests {
-    /// The shipped policy with `extra` inserted before `rules:` and, when given, `nuisanceExtra`
-    /// added to the nuisance rule (indented as its keys are).
-    static func policy(extra: String = "", nuisanceRule: String = "") throws -> String {
+    /// The shipped policy with `extra` inserted before `rules:` and, when given, the nuisance
+    /// rule's review period replaced.
+    static func policy(extra: String = "", nuisanceReview: String? = nil) throws -> String {
         var text = try Daemon.shippedPolicyText()
         text = text.replacingOccurrences(of: "\nrules:\n", with: "\n\(extra)\nrules:\n")
-        if !nuisanceRule.isEmpty {
-            text = text.replacingOccurrences(
-                of: "    reason: Recent nuisance calls; routed to the extended queue.\n",
-                with: "    reason: Recent nuisance calls; routed to the extended queue.\n\(nuisanceRule)")
+        if let nuisanceReview {
+            let shipped = "    review: 180d\n    route: nuisance\n"
+            precondition(text.contains(shipped), "the shipped nuisance rule no longer has a 180d review")
+            text = text.replacingOccurrences(of: shipped, with: "    review: \(nuisanceReview)\n    route: nuisance\n")
         }
         return text
     }
@@ -77,7 +77,7 @@ struct FairnessEndToEndTests {
 
     @Test("A restriction past its review date routes normal until renewed; the renewal is in the record")
     func review() throws {
-        let daemon = try Self.started(try Self.policy(nuisanceRule: "    review: 1d\n"))
+        let daemon = try Self.started(try Self.policy(nuisanceReview: "1d"))
         let now = Date().timeIntervalSince1970
         #expect(try daemon.request(["type": "abuse", "caller": "+447700900811", "kind": "nuisance", "at": now - 2 * 86_400]).ok)
         let lapsed = try daemon.request(["type": "call.offered", "call": "c1", "caller": "+447700900811"])
