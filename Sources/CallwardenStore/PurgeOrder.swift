@@ -12,7 +12,8 @@ struct PurgeOrder: Sendable {
 
     /// Deletes the incidents still present and their forgiveness entries, and describes what was
     /// deleted for the purge entry's note: the ids, and each run's last hash, from which the next
-    /// surviving entry chains.
+    /// surviving entry chains. Both queries select by type, so an id of any other entry (an
+    /// exemption, its end, a review, a ladder step) is never deleted, whatever the order names.
     func carryOut(_ db: Database) throws -> PurgeNote {
         guard !incidents.isEmpty else { return PurgeNote(reason: reason, purged: [], runs: []) }
         let list = incidents.map(String.init).joined(separator: ",")

@@ -32,6 +32,9 @@ public final class RecordStore: Sendable {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
         } catch {
+            // Opening reads the schema (and may write to a file without tables): a file SQLite
+            // finds malformed already here is damaged, not merely unopenable.
+            try Self.reportingDamage(path) { throw error }
             throw StoreError.cannotOpen(path: path, reason: "\(error)")
         }
         do {
