@@ -39,6 +39,10 @@ public struct StatusReport: Sendable {
     public var requests: [String: Int]
     public var routes: [String: Int]
     public var errors: [String: Int]
+    /// Shadow rules' matches since start, by rule.
+    public var shadowMatches: [String: Int]
+    /// Exemptions in force.
+    public var exemptions: Int
     public var openCalls: Int
     public var trackedCallers: Int
     public var incidents: Int
@@ -129,7 +133,8 @@ extension Engine {
         return state.withLock { state in
             StatusReport(
                 uptime: clock() - startedAt, requests: state.counters.requests, routes: state.counters.routes,
-                errors: state.counters.errors, openCalls: state.calls.count, trackedCallers: state.histories.count,
+                errors: state.counters.errors, shadowMatches: state.counters.shadowMatches,
+                exemptions: state.exemptions.all.count { $0.isActive(at: clock()) }, openCalls: state.calls.count, trackedCallers: state.histories.count,
                 incidents: state.incidentCount, policyName: state.policy.policy.name, policyHash: state.policy.hash,
                 policyPath: state.policy.path, storePath: store.path, storeBytes: figures?.bytes ?? 0,
                 recordDegraded: state.degraded.map { RecordDegradedReport(since: $0.since, failedWrites: $0.failedWrites) })

@@ -11,11 +11,15 @@ public struct AbuseReport: Sendable {
     public var agent: String?
     public var note: String?
     public var at: Double?
+    /// What the switch said of the caller id with this event; nil: nothing (the call's own, from
+    /// its offer, is used when the call is followed).
+    public var trust: CallerIDTrust?
     /// Who sent it (`uid 1000`): kept in the record, so an incident an operator recorded by hand
     /// says whose hand.
     public var by: String?
 
-    public init(call: String?, caller: String?, kind: String, agent: String?, note: String?, at: Double?, by: String? = nil) {
+    public init(call: String?, caller: String?, kind: String, agent: String?, note: String?, at: Double?, trust: CallerIDTrust? = nil, by: String? = nil) {
+        self.trust = trust
         self.call = call
         self.caller = caller
         self.kind = kind
@@ -44,6 +48,8 @@ public struct ForgiveOutcome: Sendable {
     public var caller: Caller
     public var forgiven: [Int64]
     public var standing: Standing
+    /// Until when light incidents do not restore a restriction; nil: no grace.
+    public var graceUntil: Double?
 }
 
 extension Engine {
@@ -57,10 +63,12 @@ extension Engine {
     }
 
     /// Marks a caller's incidents forgiven (all unforgiven ones, or one), keeping the record.
-    public func forgive(caller presented: String, reason: String, incident: Int64?, by: String, at: Double?) throws(EngineError) -> Recorded<ForgiveOutcome> {
+    /// - Parameter grace: seconds after the forgiveness during which light incidents do not
+    ///   restore a restriction; nil: the policy's `forgiveness.grace`.
+    public func forgive(caller presented: String, reason: String, incident: Int64?, grace: Double? = nil, by: String, at: Double?) throws(EngineError) -> Recorded<ForgiveOutcome> {
         let now = time(at)
         let (outcome, ticket) = try perform { state throws(EngineError) in
-            try state.forgive(caller: presented, reason: reason, incident: incident, by: by, now: now)
+            try state.forgive(caller: presented, reason: reason, incident: incident, grace: grace, by: by, now: now)
         }
         return Recorded(value: outcome, ticket: ticket) { [logger] in
             guard !outcome.forgiven.isEmpty else { return }

@@ -7,7 +7,8 @@ extension Engine {
     static let callOffered = "call.offered"
 
     /// Decides where a new call goes, from memory only, and starts following the call.
-    public func offerCall(call: String, caller presented: String, dialed: String?, at: Double?) -> RoutedCall {
+    /// - Parameter trust: what the switch said of the caller id; nil when it said nothing.
+    public func offerCall(call: String, caller presented: String, dialed: String?, trust: CallerIDTrust? = nil, at: Double?) -> RoutedCall {
         let now = time(at)
         let opened = clock()
         // Normalising the numbers is most of a decision's work and needs only the numbering plan:
@@ -19,7 +20,14 @@ extension Engine {
         // Never throws; the entries are the ends of calls evicted to stay within capacity.
         let (routed, _) = perform { state in
             state.counters.requests[Self.callOffered, default: 0] += 1
-            return state.offerCall(call: call, caller: caller, dialed: dialedKey, now: now, opened: opened)
+            return state.offerCall(call: call, caller: caller, dialed: dialedKey, trust: trust, now: now, opened: opened)
+        }
+        for rule in routed.decision.shadowMatches {
+            logger.info("Shadow rule \(rule) matched; the call was routed \(routed.decision.route.rawValue) by rule \(routed.decision.rule)", metadata: [
+                LogEvent.metadataKey: LogEvent.shadowMatched.metadataValue,
+                "caller": .string(routed.caller.display), "call": .string(call), "shadow_rule": .string(rule),
+                "route": .string(routed.decision.route.rawValue), "rule": .string(routed.decision.rule),
+            ])
         }
         // Normal routes are the bulk of traffic and tell an admin nothing; the others are a
         // caller's story and go to the journal.
@@ -34,23 +42,27 @@ extension Engine {
 
     /// What a call from this caller would get now (or at `at`), with every rule tried; changes
     /// nothing. With `at`, incidents dated after it are left out; forgiveness is as it stands now.
-    public func explain(caller presented: String, dialed: String?, at: Double?) -> Explanation {
+    public func explain(caller presented: String, dialed: String?, trust: CallerIDTrust? = nil, at: Double?) -> Explanation {
         let now = time(at)
         return state.withLock { state in
             let policy = state.policy.policy
             let caller = policy.numbering.normalise(presented)
             let history = at == nil ? state.history(of: caller) : state.history(of: caller).asOf(now)
-            let context = CallContext(caller: caller, dialed: dialed.map { policy.numbering.normalise($0).key ?? $0 })
-            let decision = policy.route(context, history: history, at: now, explain: true)
+            let context = CallContext(caller: caller, dialed: dialed.map { policy.numbering.normalise($0).key ?? $0 }, trust: trust ?? .none)
+            let exemption = state.exemptions.exemption(for: caller, at: now)
+            let decision = policy.route(context, history: history, at: now, exemption: exemption, explain: true)
             let incidents = history.incidents.map { incident in
                 Explanation.Incident(
-                    id: incident.id, kind: incident.kind, at: incident.at, forgiven: incident.forgiven,
-                    weightNow: incident.forgiven ? 0 : policy.decayedWeight(kind: incident.kind, at: incident.at, now: now))
+                    id: incident.id, kind: incident.kind, at: incident.at, forgiven: incident.forgiven, trust: incident.trust,
+                    inGrace: !incident.forgiven && (history.grace?.contains(incident.at) ?? false)
+                        && (policy.categories[incident.kind]?.weight ?? 0) < policy.forgiveness.graceBelow,
+                    weightNow: policy.weightNow(of: incident, in: history, at: now))
             }
             return Explanation(
                 caller: caller, decision: decision, incidents: incidents, policyName: policy.name, policyHash: state.policy.hash,
                 ladder: policy.ladder, immediateKinds: policy.kindNames.filter { policy.categories[$0]!.skipsLadder },
-                alertKinds: policy.kindNames.filter { policy.categories[$0]!.alert })
+                alertKinds: policy.kindNames.filter { policy.categories[$0]!.alert },
+                exemption: exemption, review: history.review, grace: history.grace)
         }
     }
 }
@@ -62,6 +74,11 @@ public struct Explanation: Sendable {
         public var kind: String
         public var at: Double
         public var forgiven: Bool
+        /// How far the caller id of its call could be trusted.
+        public var trust: CallerIDTrust
+        /// A light incident dated inside the caller's grace window after a forgiveness: it does
+        /// not count toward routing.
+        public var inGrace: Bool
         public var weightNow: Double
     }
 
@@ -76,4 +93,8 @@ public struct Explanation: Sendable {
     public var immediateKinds: [String]
     /// Kinds that alert someone in authority.
     public var alertKinds: [String]
+    /// The caller's exemption in force, if any.
+    public var exemption: Exemption?
+    public var review: ReviewMarks
+    public var grace: GraceWindow?
 }

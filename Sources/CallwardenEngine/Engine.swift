@@ -40,7 +40,9 @@ public final class Engine: Sendable {
         for call in index.openCalls.sorted(by: { $0.openedAt < $1.openedAt }) {
             calls[call.id] = call
         }
-        state = Locked(EngineState(policy: policy, histories: index.histories, incidentCount: index.incidents, calls: calls, nextID: store.nextID))
+        state = Locked(EngineState(
+            policy: policy, histories: index.histories, incidentCount: index.incidents, calls: calls, nextID: store.nextID,
+            exemptions: index.exemptions))
         store.onBatchOutcome { [weak self] outcome in self?.batch(outcome) }
         if !index.openCalls.isEmpty {
             logger.notice("Resumed \(index.openCalls.count) call(s) that were open when callwardend last stopped")

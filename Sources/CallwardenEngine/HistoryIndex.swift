@@ -6,6 +6,7 @@ import CallwardenStore
 struct HistoryIndex {
     var histories: [String: CallerHistory] = [:]
     var incidents = 0
+    var exemptions = ExemptionRegister()
     private var calls: [String: OpenCalls.Call] = [:]
 
     /// Calls with a `call_start` and no `call_end`, with their ladder as recorded.
@@ -13,7 +14,10 @@ struct HistoryIndex {
 
     static func load(from store: RecordStore) throws -> HistoryIndex {
         var index = HistoryIndex()
-        try store.forEachEntry(ofTypes: [.incident, .forgiveness, .callEnd, .callStart, .warning, .verdict, .hangupRequest]) { stored in
+        let types: [EntryType] = [
+            .incident, .forgiveness, .callEnd, .callStart, .warning, .verdict, .hangupRequest, .exemption, .exemptionEnd, .review,
+        ]
+        try store.forEachEntry(ofTypes: types) { stored in
             index.apply(stored)
         }
         return index
@@ -23,6 +27,16 @@ struct HistoryIndex {
     mutating func apply(_ stored: StoredEntry) {
         let entry = stored.entry
         applyToLadder(entry, recordedAt: stored.recordedAt)
+        switch entry.type {
+        case .exemption:
+            if let exemption = Exemption(recorded: stored) { exemptions.add(exemption) }
+            return
+        case .exemptionEnd:
+            if let ref = entry.ref { exemptions.remove(id: ref) }
+            return
+        default:
+            break
+        }
         guard let caller = entry.caller else {
             if entry.type == .incident { incidents += 1 }
             return
@@ -34,6 +48,13 @@ struct HistoryIndex {
         case .forgiveness:
             guard let ref = entry.ref else { return }
             histories[caller]?.forgive(incident: ref)
+            if let until = entry.until, until > entry.at { histories[caller]?.grace = GraceWindow(from: entry.at, until: until) }
+        case .review:
+            switch entry.outcome {
+            case ReviewDecision.renew.rawValue: histories[caller]?.review.renewedAt = entry.at
+            case ReviewDecision.end.rawValue: histories[caller]?.review.endedAt = entry.at
+            default: return
+            }
         case .callEnd:
             // A calm call counts in the caller's favour only once they have a history.
             guard entry.outcome == "resolved", histories[caller] != nil else { return }
@@ -72,6 +93,19 @@ extension Dictionary where Key == String, Value == CallerHistory {
     /// Incidents of the anonymous class (no caller) are recorded but never tracked.
     mutating func addIncident(id: Int64, _ entry: NewEntry) {
         guard let caller = entry.caller, let kind = entry.kind else { return }
-        self[caller, default: CallerHistory()].incidents.append(IncidentSummary(id: id, kind: kind, at: entry.at))
+        let trust = entry.attestation.flatMap(CallerIDTrust.init(rawValue:)) ?? .none
+        self[caller, default: CallerHistory()].incidents.append(IncidentSummary(id: id, kind: kind, at: entry.at, trust: trust))
+    }
+}
+
+extension Exemption {
+    /// The exemption an `exemption` entry added; nil for an entry that does not read as one (the
+    /// record is checked, not trusted: such an entry exempts no one).
+    init?(recorded stored: StoredEntry) {
+        let entry = stored.entry
+        guard entry.type == .exemption, let target = entry.caller, let words = entry.outcome else { return nil }
+        let routes = Set(words.split(separator: ",").compactMap { Route(rawValue: String($0)) }).subtracting([.normal])
+        guard !routes.isEmpty else { return nil }
+        self.init(id: stored.id, target: target, routes: routes, reason: entry.note ?? "", until: entry.until, by: entry.by, at: entry.at)
     }
 }

@@ -16,6 +16,9 @@ public enum LogEvent: String, Sendable, CaseIterable {
     case forbidden = "8348bc5e619849cdb6784e20f27ff475"
     case recordDegraded = "3f0c6a1d9b2e4c87a5d1e6f2b7c94a10"
     case recordRecovered = "9d4e2b7a61c84f03b2e5a7c1d8f6e392"
+    case shadowMatched = "6b1f0c9e4a2d47d38e5f9a0b7c3d2e14"
+    case exemptionChanged = "a47e2c915d3b4f08b6e1c2d9f0a85b73"
+    case reviewDecided = "2e9d7b64c1f04a5a9b3e8d0c6f17a2b5"
 
     /// Metadata key under which the id travels.
     public static let metadataKey = "message_id"

@@ -10,6 +10,11 @@ struct OpenCalls {
     struct Call {
         var id: String
         var caller: Caller
+        /// How far the caller id could be trusted when the call was offered: incidents in the call
+        /// carry it unless their own event says otherwise.
+        var trust: CallerIDTrust = .none
+        /// Whether the switch said anything of the caller id (else the record leaves it absent).
+        var trustReported = false
         /// When the call was offered, as its events say: the ladder's times are measured from it.
         var offeredAt: Double
         /// When the daemon began following it, by its own clock: expiry and eviction go by this,
@@ -46,8 +51,10 @@ struct OpenCalls {
 
     /// Opens a call (a call offered again, as on a transfer, keeps its ladder). Returns the calls
     /// evicted to stay within capacity.
-    mutating func open(id: String, caller: Caller, at: Double, openedAt: Double) -> [Call] {
-        if byID[id] == nil { self[id] = Call(id: id, caller: caller, offeredAt: at, openedAt: openedAt) }
+    mutating func open(id: String, caller: Caller, trust: CallerIDTrust? = nil, at: Double, openedAt: Double) -> [Call] {
+        if byID[id] == nil {
+            self[id] = Call(id: id, caller: caller, trust: trust ?? .none, trustReported: trust != nil, offeredAt: at, openedAt: openedAt)
+        }
         var evicted: [Call] = []
         while byID.count > capacity, let oldest = popOldest() {
             evicted.append(oldest)

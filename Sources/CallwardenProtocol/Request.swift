@@ -1,7 +1,7 @@
 /// A request of protocol v1, decoded and checked field by field.
 public enum Request: Sendable, Equatable {
-    case callOffered(call: String, caller: String, dialed: String?, at: Double?)
-    case abuse(call: String?, caller: String?, kind: String, agent: String?, note: String?, at: Double?)
+    case callOffered(call: String, caller: String, dialed: String?, claim: CallerIDClaim, at: Double?)
+    case abuse(call: String?, caller: String?, kind: String, agent: String?, note: String?, claim: CallerIDClaim, at: Double?)
     case warning(call: String, agent: String?, at: Double?)
     case supervisor(call: String, verdict: Verdict, supervisor: String?, at: Double?)
     case hangupRequest(call: String, agent: String?, at: Double?)
@@ -11,8 +11,9 @@ public enum Request: Sendable, Equatable {
     case history(caller: String, at: Double?, after: Int64?, limit: Int?)
     /// What a call would get at `at` (default: now).
     case explain(caller: String, dialed: String?, at: Double?)
-    /// `at`: the forgiveness's time in the record (default: now).
-    case forgive(caller: String, reason: String, incident: Int64?, at: Double?)
+    /// `at`: the forgiveness's time in the record (default: now). `grace`: seconds after it during
+    /// which light incidents do not restore a restriction (default: the policy's).
+    case forgive(caller: String, reason: String, incident: Int64?, grace: Double?, at: Double?)
     case reload
     /// Walk the record's hash chain.
     case verify
@@ -22,6 +23,16 @@ public enum Request: Sendable, Equatable {
     case tail
     /// Apply the policy's retention now.
     case purge
+    /// Keep a caller, or every caller matching a prefix pattern (`+44800*`), from restricting
+    /// routes (default: nuisance), until `until` (default: for ever).
+    case exemptAdd(target: String, reason: String, until: Double?, routes: [RestrictedRoute]?)
+    /// End exemption `exemption` (its entry id).
+    case exemptRemove(exemption: Int64, reason: String)
+    case exemptList
+    /// Restrictions whose review falls within `within` seconds from now, and those already past it.
+    case reviewList(within: Double?)
+    /// Renew or end a caller's restriction.
+    case review(caller: String, action: ReviewAction, reason: String)
 
     public enum Verdict: String, Sendable, CaseIterable { case approve, deny }
     public enum EndedBy: String, Sendable, CaseIterable { case caller, agent, system }
@@ -30,11 +41,11 @@ public enum Request: Sendable, Equatable {
     /// The event's time as the client sent it (`at`), if the request has one.
     public var eventTime: Double? {
         switch self {
-        case .callOffered(_, _, _, let at), .abuse(_, _, _, _, _, let at), .warning(_, _, let at), .supervisor(_, _, _, let at),
+        case .callOffered(_, _, _, _, let at), .abuse(_, _, _, _, _, _, let at), .warning(_, _, let at), .supervisor(_, _, _, let at),
              .hangupRequest(_, _, let at), .callEnded(_, _, _, let at), .history(_, let at, _, _), .explain(_, _, let at),
-             .forgive(_, _, _, let at):
+             .forgive(_, _, _, _, let at):
             at
-        case .status, .reload, .verify, .export, .tail, .purge:
+        case .status, .reload, .verify, .export, .tail, .purge, .exemptAdd, .exemptRemove, .exemptList, .reviewList, .review:
             nil
         }
     }
@@ -60,6 +71,12 @@ public enum Request: Sendable, Equatable {
         case .export: .export
         case .tail: .tail
         case .purge: .purge
+        case .exemptAdd: .exemptAdd
+        case .exemptRemove: .exemptRemove
+        case .exemptList: .exemptList
+        case .reviewList: .reviewList
+        case .review(_, .renew, _): .reviewRenew
+        case .review(_, .end, _): .reviewEnd
         }
     }
 }
@@ -95,6 +112,12 @@ public enum RequestType: String, Sendable, CaseIterable {
     case export
     case tail
     case purge
+    case exemptAdd = "exempt.add"
+    case exemptRemove = "exempt.remove"
+    case exemptList = "exempt.list"
+    case reviewList = "review.list"
+    case reviewRenew = "review.renew"
+    case reviewEnd = "review.end"
 
     /// The role a peer needs to send this type of request.
     public var role: Role {
@@ -102,7 +125,8 @@ public enum RequestType: String, Sendable, CaseIterable {
         // Anyone who can reach the socket may ask whether the daemon is serving.
         case .status: .none
         case .callOffered, .abuse, .warning, .supervisor, .hangupRequest, .callEnded: .telephony
-        case .history, .explain, .forgive, .reload, .verify, .export, .tail, .purge: .admin
+        case .history, .explain, .forgive, .reload, .verify, .export, .tail, .purge,
+             .exemptAdd, .exemptRemove, .exemptList, .reviewList, .reviewRenew, .reviewEnd: .admin
         }
     }
 
@@ -112,17 +136,21 @@ public enum RequestType: String, Sendable, CaseIterable {
     /// Built once: every request looks its type's fields up.
     private static let fieldsByType: [RequestType: Set<String>] = Dictionary(uniqueKeysWithValues: allCases.map { type in
         let fields: Set<String> = switch type {
-        case .callOffered: ["call", "caller", "dialed", "at"]
-        case .abuse: ["call", "caller", "kind", "agent", "note", "at"]
+        case .callOffered: ["call", "caller", "dialed", "attestation", "verification", "at"]
+        case .abuse: ["call", "caller", "kind", "agent", "note", "attestation", "verification", "at"]
         case .warning: ["call", "agent", "at"]
         case .supervisor: ["call", "verdict", "supervisor", "at"]
         case .hangupRequest: ["call", "agent", "at"]
         case .callEnded: ["call", "by", "outcome", "at"]
-        case .status, .reload, .verify, .tail, .purge: []
+        case .status, .reload, .verify, .tail, .purge, .exemptList: []
         case .export: ["caller", "since", "after", "limit"]
         case .history: ["caller", "at", "after", "limit"]
         case .explain: ["caller", "dialed", "at"]
-        case .forgive: ["caller", "reason", "incident", "at"]
+        case .forgive: ["caller", "reason", "incident", "grace", "at"]
+        case .exemptAdd: ["target", "reason", "until", "routes"]
+        case .exemptRemove: ["exemption", "reason"]
+        case .reviewList: ["within"]
+        case .reviewRenew, .reviewEnd: ["caller", "reason"]
         }
         return (type, fields)
     })

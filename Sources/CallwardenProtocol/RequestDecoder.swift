@@ -20,6 +20,8 @@ public enum RequestDecoder {
     /// Most incidents `history` answers in one page, and how many when the client does not say.
     public static let maximumHistoryPage: Int64 = 1000
     public static let defaultHistoryPage = 100
+    /// Longest period a request may name in seconds (`grace`, `within`): 100 years.
+    public static let longestPeriod: Double = 100 * 365.25 * 86400
 
     public static func decode<Bytes: Sequence<UInt8>>(_ line: Bytes) -> DecodedLine {
         let value: JSONValue
@@ -56,12 +58,16 @@ public enum RequestDecoder {
         try fields.rejectUnknown()
         switch type {
         case .callOffered:
-            return .callOffered(call: try fields.required("call"), caller: try fields.caller("caller"), dialed: try fields.optional("dialed"), at: try fields.time())
+            return .callOffered(
+                call: try fields.required("call"), caller: try fields.caller("caller"), dialed: try fields.optional("dialed"),
+                claim: try fields.callerIDClaim(), at: try fields.time())
         case .abuse:
             let call = try fields.optional("call")
             let caller = try fields.optionalCaller("caller")
             guard call != nil || caller != nil else { throw ProtocolError(.badRequest, "abuse needs 'call' or 'caller'") }
-            return .abuse(call: call, caller: caller, kind: try fields.required("kind"), agent: try fields.optional("agent"), note: try fields.optional("note"), at: try fields.time())
+            return .abuse(
+                call: call, caller: caller, kind: try fields.required("kind"), agent: try fields.optional("agent"), note: try fields.optional("note"),
+                claim: try fields.callerIDClaim(), at: try fields.time())
         case .warning:
             return .warning(call: try fields.required("call"), agent: try fields.optional("agent"), at: try fields.time())
         case .supervisor:
@@ -81,7 +87,9 @@ public enum RequestDecoder {
         case .explain:
             return .explain(caller: try fields.caller("caller"), dialed: try fields.optional("dialed"), at: try fields.time())
         case .forgive:
-            return .forgive(caller: try fields.required("caller"), reason: try fields.required("reason"), incident: try fields.incident(), at: try fields.time())
+            return .forgive(
+                caller: try fields.required("caller"), reason: try fields.required("reason"), incident: try fields.incident(),
+                grace: try fields.seconds("grace", in: 0...RequestDecoder.longestPeriod), at: try fields.time())
         case .verify:
             return .verify
         case .export:
@@ -92,6 +100,21 @@ public enum RequestDecoder {
             return .tail
         case .purge:
             return .purge
+        case .exemptAdd:
+            return .exemptAdd(
+                target: try fields.required("target"), reason: try fields.required("reason"), until: try fields.time("until"),
+                routes: try fields.choices("routes"))
+        case .exemptRemove:
+            guard let exemption = try fields.whole("exemption", in: 1...Int64.max) else {
+                throw ProtocolError(.badRequest, "missing field 'exemption' for exempt.remove (the id exempt.add or exempt.list gave)")
+            }
+            return .exemptRemove(exemption: exemption, reason: try fields.required("reason"))
+        case .exemptList:
+            return .exemptList
+        case .reviewList:
+            return .reviewList(within: try fields.seconds("within", in: 0...RequestDecoder.longestPeriod))
+        case .reviewRenew, .reviewEnd:
+            return .review(caller: try fields.required("caller"), action: type == .reviewRenew ? .renew : .end, reason: try fields.required("reason"))
         }
     }
 }
@@ -146,6 +169,39 @@ private struct Fields {
             throw ProtocolError(.badRequest, "'\(name)' must be one of \(Choice.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text)'")
         }
         return choice
+    }
+
+    /// `attestation` and `verification`, each one of its few words exactly as STIR/SHAKEN spells it.
+    func callerIDClaim() throws(ProtocolError) -> CallerIDClaim {
+        CallerIDClaim(
+            attestation: try choice("attestation", required: false),
+            verification: try choice("verification", required: false))
+    }
+
+    /// A list of distinct words from `Choice`, non-empty; nil when absent.
+    func choices<Choice: RawRepresentable & CaseIterable & Equatable>(_ name: String) throws(ProtocolError) -> [Choice]? where Choice.RawValue == String {
+        guard let value = object[name], value != .null else { return nil }
+        let valid = Choice.allCases.map(\.rawValue).joined(separator: ", ")
+        guard case .array(let items) = value, !items.isEmpty, items.count <= Choice.allCases.count else {
+            throw ProtocolError(.badRequest, "'\(name)' must be a non-empty list of \(valid)")
+        }
+        var chosen: [Choice] = []
+        for item in items {
+            guard let text = item.string, let choice = Choice(rawValue: text), !chosen.contains(choice) else {
+                throw ProtocolError(.badRequest, "'\(name)' must be a list of distinct \(valid)")
+            }
+            chosen.append(choice)
+        }
+        return chosen
+    }
+
+    /// A period in seconds (a JSON number) within `bounds`.
+    func seconds(_ name: String, in bounds: ClosedRange<Double>) throws(ProtocolError) -> Double? {
+        guard let value = object[name], value != .null else { return nil }
+        guard let number = value.double, number.isFinite, bounds.contains(number) else {
+            throw ProtocolError(.badRequest, "'\(name)' must be a number of seconds from \(Int(bounds.lowerBound)) to \(Int(bounds.upperBound))")
+        }
+        return number
     }
 
     func incident() throws(ProtocolError) -> Int64? {

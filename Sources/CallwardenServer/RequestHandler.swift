@@ -45,25 +45,45 @@ public struct RequestHandler: Sendable {
             return .now(failure(refusal, id: id, type: type))
         }
         switch request {
-        case .callOffered(let call, let caller, let dialed, let at):
+        case .callOffered(let call, let caller, let dialed, let claim, let at):
             // The engine counts this request itself, under the lock it takes anyway.
-            let routed = engine.offerCall(call: call, caller: caller, dialed: dialed, at: at)
+            let routed = engine.offerCall(call: call, caller: caller, dialed: dialed, trust: Self.trust(claim), at: at)
             return .now(success(id: id, type: type, counted: true) { Responses.write(routed, to: &$0) })
         case .explain(let caller, let dialed, let at):
             let explanation = engine.explain(caller: caller, dialed: dialed, at: at)
             return .now(success(id: id, type: type) { Responses.write(explanation, to: &$0) })
         case .reload:
             return .now(reload(id: id, type: type))
-        case .abuse(let call, let caller, let kind, let agent, let note, let at):
+        case .abuse(let call, let caller, let kind, let agent, let note, let claim, let at):
             // Queued and applied now, in request order; answered once durable.
             return write(id: id, type: type) { () throws(EngineError) in
                 // `by` names the sender: an operator recording an incident by hand is on record.
-                try engine.recordAbuse(AbuseReport(call: call, caller: caller, kind: kind, agent: agent, note: note, at: at, by: peer.map { "uid \($0.uid)" }))
+                try engine.recordAbuse(AbuseReport(
+                    call: call, caller: caller, kind: kind, agent: agent, note: note, at: at, trust: Self.trust(claim),
+                    by: peer.map { "uid \($0.uid)" }))
             } format: { Responses.write($1, to: &$0) }
-        case .forgive(let caller, let reason, let incident, let at):
-            let by = peer.map { "uid \($0.uid)" } ?? "unknown"
+        case .forgive(let caller, let reason, let incident, let grace, let at):
+            let by = Self.who(peer)
             return write(id: id, type: type) { () throws(EngineError) in
-                try engine.forgive(caller: caller, reason: reason, incident: incident, by: by, at: at)
+                try engine.forgive(caller: caller, reason: reason, incident: incident, grace: grace, by: by, at: at)
+            } format: { Responses.write($1, to: &$0) }
+        case .exemptAdd(let target, let reason, let until, let routes):
+            let request = ExemptionRequest(target: target, reason: reason, until: until, routes: (routes ?? []).map(Self.route))
+            return write(id: id, type: type) { () throws(EngineError) in
+                try engine.addExemption(request, by: Self.who(peer))
+            } format: { writer, exemption in writer.object("exemption") { Responses.write(exemption, to: &$0) } }
+        case .exemptRemove(let exemption, let reason):
+            return write(id: id, type: type) { () throws(EngineError) in
+                try engine.removeExemption(id: exemption, reason: reason, by: Self.who(peer))
+            } format: { writer, exemption in writer.object("exemption") { Responses.write(exemption, to: &$0) } }
+        case .exemptList:
+            let exemptions = engine.exemptions()
+            let now = engine.now()
+            return .now(success(id: id, type: type) { Responses.write(exemptions: exemptions, now: now, to: &$0) })
+        case .review(let caller, let action, let reason):
+            let decision: ReviewDecision = action == .renew ? .renew : .end
+            return write(id: id, type: type) { () throws(EngineError) in
+                try engine.review(caller: caller, decision: decision, reason: reason, by: Self.who(peer))
             } format: { Responses.write($1, to: &$0) }
         case .warning(let call, let agent, let at):
             return write(id: id, type: type) { () throws(EngineError) in
@@ -88,6 +108,24 @@ public struct RequestHandler: Sendable {
         default:
             let handler = self
             return .later { await handler.answerLater(request, id: id, type: type, peer: peer) }
+        }
+    }
+
+    /// Who sent an admin request, as the record keeps it.
+    static func who(_ peer: PeerCredentials?) -> String {
+        peer.map { "uid \($0.uid)" } ?? "unknown"
+    }
+
+    /// What the switch said of the caller id; nil when it said nothing.
+    static func trust(_ claim: CallerIDClaim) -> CallerIDTrust? {
+        guard claim != .absent else { return nil }
+        return CallerIDTrust.from(attestation: claim.attestation?.rawValue, verification: claim.verification?.rawValue)
+    }
+
+    static func route(_ route: RestrictedRoute) -> Route {
+        switch route {
+        case .supervisor: .supervisor
+        case .nuisance: .nuisance
         }
     }
 
@@ -120,9 +158,14 @@ public struct RequestHandler: Sendable {
                 let page = try await engine.exportRecord(caller: caller, since: since, after: after, limit: limit)
                 return success(id: id, type: type) { Responses.write(page, to: &$0) }
             case .purge:
-                let outcome = try await engine.purge(by: peer.map { "uid \($0.uid)" } ?? "unknown")
+                let outcome = try await engine.purge(by: Self.who(peer))
                 return success(id: id, type: type) { Responses.write(outcome, to: &$0) }
-            case .callOffered, .explain, .reload, .abuse, .forgive, .warning, .supervisor, .hangupRequest, .callEnded, .tail:
+            case .reviewList(let within):
+                // Walks every caller: off the event loop, on a copy of memory.
+                let list = engine.reviews(within: within)
+                return success(id: id, type: type) { Responses.write(list, to: &$0) }
+            case .callOffered, .explain, .reload, .abuse, .forgive, .warning, .supervisor, .hangupRequest, .callEnded, .tail,
+                 .exemptAdd, .exemptRemove, .exemptList, .review:
                 return failure(ProtocolError(.internalError, "internal error"), id: id, type: type)
             }
         } catch {

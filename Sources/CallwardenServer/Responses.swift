@@ -34,6 +34,7 @@ enum Responses {
         writer.field("rule", decision.rule)
         writer.field("reason", decision.reason)
         write(decision.standing, to: &writer)
+        if let exemption = decision.exemption { writer.field("exemption", exemption) }
     }
 
     static func write(_ outcome: AbuseOutcome, to writer: inout JSONWriter) {
@@ -52,6 +53,7 @@ enum Responses {
     static func write(_ outcome: ForgiveOutcome, to writer: inout JSONWriter) {
         writer.field("caller", outcome.caller.display)
         writer.array("forgiven", outcome.forgiven) { $0.field("incident", $1) }
+        if let until = outcome.graceUntil { writer.field("grace_until", EventTime.format(until)) }
         write(outcome.standing, to: &writer)
     }
 
@@ -89,12 +91,16 @@ enum Responses {
             object.field("rule", step.rule)
             object.field("matched", step.matched)
             object.field("detail", step.detail)
+            write(step.outcome, to: &object)
         }
+        writeFairness(explanation, to: &writer)
         writer.array("incidents", explanation.incidents) { object, incident in
             object.field("id", incident.id)
             object.field("at", EventTime.format(incident.at))
             object.field("kind", incident.kind)
             object.field("forgiven", incident.forgiven)
+            object.field("attestation", incident.trust.rawValue)
+            if incident.inGrace { object.field("in_grace", true) }
             object.field("weight", incident.weightNow)
         }
         writer.object("ladder") { ladder in
@@ -122,6 +128,11 @@ enum Responses {
         writer.object("errors") { object in
             for (code, count) in report.errors.sorted(by: { $0.key < $1.key }) { object.field(code, count) }
         }
+        // Shadow rules' matches since start: what each would have decided had it been live.
+        writer.object("shadow") { object in
+            for (rule, count) in report.shadowMatches.sorted(by: { $0.key < $1.key }) { object.field(rule, count) }
+        }
+        writer.field("exemptions", report.exemptions)
         writer.field("open_calls", report.openCalls)
         writer.object("policy") { object in
             object.field("name", report.policyName)

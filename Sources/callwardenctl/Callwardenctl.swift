@@ -27,6 +27,7 @@ struct Callwardenctl: ParsableCommand {
         groupedSubcommands: [
             CommandGroup(name: "Looking", subcommands: [StatusCommand.self, HistoryCommand.self, ExplainCommand.self, TailCommand.self]),
             CommandGroup(name: "Acting", subcommands: [ForgiveCommand.self, RecordCommand.self, ReloadCommand.self, CheckPolicyCommand.self]),
+            CommandGroup(name: "Fairness", subcommands: [ExemptCommand.self, ReviewCommand.self]),
             CommandGroup(name: "The record", subcommands: [VerifyCommand.self, ExportCommand.self, PurgeCommand.self]),
         ])
 }

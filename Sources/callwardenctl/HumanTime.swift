@@ -46,6 +46,20 @@ enum HumanTime {
         return String(format: "%.2f", double)
     }
 
+    /// A period such as `30d`, `12h`, `90m`, `2w`, `1y`, or a bare number of seconds.
+    static func parsePeriod(_ text: String) -> Double? {
+        if let seconds = Double(text), seconds.isFinite, seconds >= 0 { return seconds }
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800, "y": 31_536_000]
+        guard let unit = text.last, let size = units[unit], let count = Double(text.dropLast()), count.isFinite, count >= 0 else { return nil }
+        return count * size
+    }
+
+    /// `--until`: RFC 3339, or a period from now (`90d`). Returns seconds since 1970.
+    static func parseUntil(_ text: String, now: Double = Date().timeIntervalSince1970) -> Double? {
+        if let date = EventTime.parse(text) { return date }
+        return parsePeriod(text).map { now + $0 }
+    }
+
     /// `--since`: RFC 3339, seconds since 1970, or an age such as `7d`, `12h`, `90m`, `2w` (that
     /// long before now). Returns seconds since 1970.
     static func parseSince(_ text: String, now: Double = Date().timeIntervalSince1970) -> Double? {

@@ -61,7 +61,7 @@ struct WireTextTests {
         let plain = #"{"type":"abuse","caller":"x","kind":"verbal","note":\#(escaped)}"#
         let viaEscapes = #"{"type":"abuse","caller":"x","kind":"verbal","note":"a\u0001\u001f\u007f\u0080\ufffd\ufffe\uffff\udbff\udfff\ud83d\ude00e\u0301\u00e9\"\\\/"}"#
         for line in [plain, viaEscapes] {
-            guard case .abuse(_, _, _, _, let decoded?, _) = try RequestDecoder.decode(Array(line.utf8)).request.get() else {
+            guard case .abuse(_, _, _, _, let decoded?, _, _) = try RequestDecoder.decode(Array(line.utf8)).request.get() else {
                 Issue.record("no note in \(line)")
                 continue
             }

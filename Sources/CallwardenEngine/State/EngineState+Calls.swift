@@ -18,10 +18,13 @@ extension EngineState {
     /// Decides where a new call goes and starts following it. Calls evicted to stay within
     /// capacity are closed by the daemon, and recorded when their ladder had begun.
     /// - Parameter opened: the daemon's own clock, by which open calls expire.
-    mutating func offerCall(call: String, caller: Caller, dialed: String?, now: Double, opened: Double) -> Step<RoutedCall> {
-        let decision = policy.policy.route(CallContext(caller: caller, dialed: dialed), history: history(of: caller), at: now)
-        let evicted = calls.open(id: call, caller: caller, at: now, openedAt: opened)
+    /// - Parameter trust: what the switch said of the caller id; nil when it said nothing.
+    mutating func offerCall(call: String, caller: Caller, dialed: String?, trust: CallerIDTrust? = nil, now: Double, opened: Double) -> Step<RoutedCall> {
+        let context = CallContext(caller: caller, dialed: dialed, trust: trust ?? .none)
+        let decision = policy.policy.route(context, history: history(of: caller), at: now, exemption: exemptions.exemption(for: caller, at: now))
+        let evicted = calls.open(id: call, caller: caller, trust: trust, at: now, openedAt: opened)
         counters.routes[decision.route.rawValue, default: 0] += 1
+        for rule in decision.shadowMatches { counters.shadowMatches[rule, default: 0] += 1 }
         let close = closeBySystem(evicted, at: now, note: "more than \(calls.capacity) calls open at once; the oldest was let go")
         return Step(outcome: RoutedCall(caller: caller, decision: decision), entries: close.entries, firstID: close.firstID)
     }
@@ -138,7 +141,9 @@ extension EngineState {
     func ladderEntries(for step: NewEntry, in call: inout OpenCalls.Call) -> [NewEntry] {
         var entries: [NewEntry] = []
         if !call.startRecorded {
-            entries.append(NewEntry(type: .callStart, at: call.offeredAt, caller: call.caller.key, call: call.id))
+            entries.append(NewEntry(
+                type: .callStart, at: call.offeredAt, caller: call.caller.key, call: call.id,
+                attestation: call.trustReported ? call.trust.rawValue : nil))
             call.startRecorded = true
         }
         entries.append(step)

@@ -19,7 +19,12 @@ extension EngineState {
         } else {
             throw .unknownCall(report.call ?? "")
         }
-        let incident = NewEntry(type: .incident, at: now, caller: caller.key, call: report.call, kind: report.kind, agent: report.agent, note: report.note, by: report.by)
+        // The event's own word on the caller id, else the call's from its offer; absent when the
+        // switch said nothing, so the record holds only what was reported.
+        let trust = report.trust ?? call.flatMap { $0.trustReported ? $0.trust : nil }
+        let incident = NewEntry(
+            type: .incident, at: now, caller: caller.key, call: report.call, kind: report.kind, agent: report.agent, note: report.note,
+            by: report.by, attestation: trust?.rawValue)
         var entries = [incident]
         var updated: OpenCalls.Call?
         if var open = call {
@@ -41,7 +46,7 @@ extension EngineState {
     }
 
     /// Marks a caller's incidents forgiven (all unforgiven ones, or one), keeping the record.
-    mutating func forgive(caller presented: String, reason: String, incident: Int64?, by: String, now: Double) throws(EngineError) -> Step<ForgiveOutcome> {
+    mutating func forgive(caller presented: String, reason: String, incident: Int64?, grace: Double? = nil, by: String, now: Double) throws(EngineError) -> Step<ForgiveOutcome> {
         guard !reason.allSatisfy(\.isWhitespace) else {
             throw .badRequest("a reason is required: it is kept in the record")
         }
@@ -56,14 +61,21 @@ extension EngineState {
             }
             targets = [incident]
         }
-        let entries = targets.map { NewEntry(type: .forgiveness, at: now, caller: key, note: reason, ref: $0, by: by) }
+        let period = grace ?? policy.forgiveness.grace
+        let graceUntil = period > 0 && !targets.isEmpty ? now + period : nil
+        let entries = targets.map { NewEntry(type: .forgiveness, at: now, caller: key, note: reason, ref: $0, by: by, until: graceUntil) }
         let first = number(entries.count)
+        if let graceUntil {
+            remember(.grace(caller: key, previous: histories[key]?.grace), for: first)
+            histories[key]?.grace = GraceWindow(from: now, until: graceUntil)
+        }
         for (offset, target) in targets.enumerated() {
             histories[key]?.forgive(incident: target)
             remember(.forgiveness(caller: key, incident: target), for: first + Int64(offset))
         }
         let standing = histories[key].map { policy.standing(of: $0, at: now) } ?? .clean
-        return Step(outcome: ForgiveOutcome(caller: caller, forgiven: targets, standing: standing), entries: entries, firstID: first)
+        let outcome = ForgiveOutcome(caller: caller, forgiven: targets, standing: standing, graceUntil: graceUntil)
+        return Step(outcome: outcome, entries: entries, firstID: first)
     }
 
     /// An incident about to be recorded as `id`, applied to memory with its undo.

@@ -19,6 +19,8 @@ struct EngineState {
     var counters = Counters()
     var calls: OpenCalls
     var detector = ShortCallDetector()
+    /// Callers and number patterns kept from restricting routes, lapsed ones too.
+    var exemptions: ExemptionRegister
     /// The first error of the last refused reload, until a reload succeeds.
     var lastRejection: String?
     /// The id the next entry gets: the record's next id, set before each command by the engine.
@@ -28,8 +30,12 @@ struct EngineState {
     /// How to take back each uncommitted entry's effect on memory, in id order.
     private(set) var uncommitted: [UndoRecord] = []
 
-    init(policy: LoadedPolicy, histories: [String: CallerHistory], incidentCount: Int, calls: OpenCalls, nextID: Int64) {
+    init(
+        policy: LoadedPolicy, histories: [String: CallerHistory], incidentCount: Int, calls: OpenCalls, nextID: Int64,
+        exemptions: ExemptionRegister = ExemptionRegister()
+    ) {
         self.policy = policy
+        self.exemptions = exemptions
         self.histories = histories
         self.incidentCount = incidentCount
         self.calls = calls
@@ -89,6 +95,14 @@ struct EngineState {
             histories[caller]?.resolvedCalls.remove(at: index)
         case .call(let id, let previous):
             calls[id] = previous
+        case .exemptionAdded(let id):
+            exemptions.remove(id: id)
+        case .exemptionRemoved(let exemption):
+            exemptions.add(exemption)
+        case .review(let caller, let previous):
+            histories[caller]?.review = previous
+        case .grace(let caller, let previous):
+            histories[caller]?.grace = previous
         }
     }
 }
@@ -103,6 +117,12 @@ enum Undo {
     case resolvedCall(caller: String, at: Double)
     /// A call's ladder moved on, or the call ended: `previous` is how it stood before.
     case call(id: String, previous: OpenCalls.Call?)
+    case exemptionAdded(id: Int64)
+    case exemptionRemoved(Exemption)
+    /// A review renewed or ended: `previous` is how the marks stood.
+    case review(caller: String, previous: ReviewMarks)
+    /// A forgiveness's grace window set: `previous` is the window it replaced.
+    case grace(caller: String, previous: GraceWindow?)
 }
 
 struct UndoRecord {
@@ -136,4 +156,6 @@ struct Counters {
     var requests: [String: Int] = [:]
     var routes: [String: Int] = [:]
     var errors: [String: Int] = [:]
+    /// Shadow rules' matches by rule: what each would have decided had it not been a shadow.
+    var shadowMatches: [String: Int] = [:]
 }
