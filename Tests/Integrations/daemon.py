@@ -45,6 +45,7 @@ def trust_policy(directory):
         raise RuntimeError("the shipped policy no longer has the caller_id example or the default rule's comment")
     text = text.replace(weights, weights.replace("# ", "", 1).replace("#   ", "  ", 1))
     text = text.replace(anchor, TRUST_RULE + anchor)
+    os.makedirs(directory, exist_ok=True)
     path = os.path.join(directory, "trust-policy.yaml")
     with open(path, "w") as handle:
         handle.write(text)
