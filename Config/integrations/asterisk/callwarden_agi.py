@@ -195,7 +195,11 @@ def route(agi, client):
     dialed = agi.env.get("agi_dnid") or agi.env.get("agi_extension") or None
     if dialed in ("unknown", "s"):
         dialed = None
-    attestation, verification = trust(agi)
+    try:
+        attestation, verification = trust(agi)
+    except Exception as error:  # noqa: BLE001 - never worth the call's routing
+        agi.verbose("callwarden: caller-id trust failed: %r" % (error,), 1)
+        attestation = verification = None
     started = time.monotonic()
     decision = client.route(caller, dialed, call, attestation=attestation, verification=verification)
     waited_ms = (time.monotonic() - started) * 1000

@@ -340,7 +340,12 @@ local function route()
     route = "normal", queue = setting("callwarden_default_queue", "support"),
     priority = tonumber(setting("callwarden_default_priority", "5")) or 5, rule = "fallback",
   }
-  local attestation, verification = trust()
+  -- Whatever goes wrong reading the caller id's trust, the call is still routed without it.
+  local trusted, attestation, verification = pcall(trust)
+  if not trusted then
+    log("ERR", "caller-id trust failed: " .. tostring(attestation))
+    attestation, verification = nil, nil
+  end
   local answer, reason, detail = ask({ type = "call.offered", call = call, caller = caller, dialed = dialed,
     attestation = attestation, verification = verification },
     { "type", "call", "caller", "dialed", "attestation", "verification" }, budget_ms / 1000)

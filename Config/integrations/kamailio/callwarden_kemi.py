@@ -126,7 +126,11 @@ class CallwardenKamailio:
         try:
             caller = KSR.pv.get("$ai") or KSR.pv.get("$fu") or ""
             client, dialed, call_id = self._client(), KSR.pv.get("$rU"), KSR.pv.get("$ci")
-            attestation, verification = self.trust(caller)
+            try:
+                attestation, verification = self.trust(caller)
+            except Exception as error:  # noqa: BLE001 - never worth the call's routing
+                _log(logging.ERROR, "callwarden caller-id trust failed: %r" % (error,))
+                attestation = verification = None
             queued_before = _runqueue_wait() if MEASURE_RUNQUEUE else None
             started = time.monotonic()
             route = client.route(caller, dialed, call_id, attestation=attestation, verification=verification)
