@@ -19,6 +19,39 @@ INTEGRATIONS = os.path.join(SOURCE_ROOT, "Config", "integrations")
 SHIPPED_POLICY = os.path.join(SOURCE_ROOT, "Config", "policy.yaml")
 
 
+# The shipped policy with caller-id trust switched on, for the trust tests: the shipped example
+# weights, and the shipped example rule that sends calls whose caller id failed verification to a
+# queue of their own (here `supervisor`, a queue every switch test already has), before the
+# default rule. Made from the shipped file so that the two cannot drift apart.
+TRUST_WEIGHTS = {"A": 1.0, "B": 1.0, "C": 0.5, "failed": 0.25, "none": 1.0}
+TRUST_RULE = """  - name: unverified
+    when:
+      attestation: [failed]
+    route: normal
+    queue: supervisor
+    priority: 5
+    reason: The caller id failed verification; check who is calling.
+
+"""
+
+
+def trust_policy(directory):
+    """Writes the trust policy into directory; returns its path."""
+    with open(SHIPPED_POLICY) as handle:
+        text = handle.read()
+    weights = "# caller_id:\n#   weights: {A: 1, B: 1, C: 0.5, failed: 0.25, none: 1}\n"
+    anchor = "  # 4. Everyone else"
+    if weights not in text or anchor not in text:
+        raise RuntimeError("the shipped policy no longer has the caller_id example or the default rule's comment")
+    text = text.replace(weights, weights.replace("# ", "", 1).replace("#   ", "  ", 1))
+    text = text.replace(anchor, TRUST_RULE + anchor)
+    os.makedirs(directory, exist_ok=True)
+    path = os.path.join(directory, "trust-policy.yaml")
+    with open(path, "w") as handle:
+        handle.write(text)
+    return path
+
+
 def executable():
     path = os.environ.get("CALLWARDEND") or os.path.join(SOURCE_ROOT, ".build", "debug", "callwardend")
     if not os.access(path, os.X_OK):
@@ -30,9 +63,11 @@ class Daemon:
     """One callwardend process; start() may be called again after stop() or kill() (a restart on
     the same record and socket)."""
 
-    def __init__(self, policy=SHIPPED_POLICY, directory=None, log_level="info"):
+    def __init__(self, policy=SHIPPED_POLICY, directory=None, log_level="info", trust=False):
         self.owned_directory = directory is None
         self.directory = directory or tempfile.mkdtemp(prefix="cw-switch-")
+        if trust:
+            policy = trust_policy(self.directory)
         self.socket_path = os.path.join(self.directory, "callwarden.sock")
         self.state_directory = os.path.join(self.directory, "state")
         self.log_path = os.path.join(self.directory, "daemon.log")

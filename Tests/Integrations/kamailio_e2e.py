@@ -11,6 +11,10 @@
    routing decision must arrive within the budget (plus a margin, see BUDGET_MARGIN_US).
 4. call.ended: every call's BYE reaches callwarden (counted by its status), and so do 20 calls
    the caller cancels while they ring (CANCEL) and 20 the queue server refuses (failure route).
+5. Caller-id trust: the daemon runs the trust policy (daemon.trust_policy). Calls from callers
+   without history whose From URI carries verstat=TN-Validation-Failed reach the `unverified`
+   rule's queue; with verstat=TN-Validation-Passed, or a verstat callwarden does not know (not
+   forwarded, logged by each worker at most once), the default queue, never a fallback.
 
 Exits 0 and prints "N passed, 0 failed" when every check holds; prints each failure otherwise.
 Usage: kamailio_e2e.py [--calls 300] [--rate 50] [--keep]
@@ -31,6 +35,7 @@ from daemon import Daemon  # noqa: E402
 from sipstack import CallerRun, Kamailio, QueueServers, write_callers_csv  # noqa: E402
 
 BUDGET_MS = 200
+CHILDREN = 4  # Kamailio's worker processes (sipstack.Kamailio's default)
 # The handler measures each decision's wait itself (time.monotonic around route()) and, with
 # CALLWARDEN_MEASURE_RUNQUEUE, how much of it the worker spent ready to run without a CPU (Linux's
 # run-queue time). The budget is the behaviour under test, so a call's wait less its CPU wait must
@@ -157,6 +162,39 @@ def check_run(checks, run, kamailio, calls, phase, allow_fallback):
             "longest_wait_less_cpu_wait_ms": round(charged[-1] / 1000, 1) if charged else None}
 
 
+# (From URI parameters, expected queue, expected rule) for the caller-id trust runs.
+TRUST_RUNS = [
+    ("failed", ";user=phone;verstat=TN-Validation-Failed", "supervisor", "unverified"),
+    ("passed", ";user=phone;verstat=TN-Validation-Passed", "support", "default"),
+    ("malformed", ";user=phone;verstat=TN-Validation-Maybe", "support", "default"),
+]
+TRUST_CALLS = 10
+DROPPED_LINE = "verification 'TN-Validation-Maybe', not one of"
+
+
+def trust_runs(checks, directory, kamailio, children):
+    summary = {}
+    for name, params, queue, rule in TRUST_RUNS:
+        rows = [("+4477008%05d" % (index + 100 * len(summary)), queue, "08001234567") for index in range(TRUST_CALLS)]
+        path = os.path.join(directory, "trust-%s.csv" % name)
+        write_callers_csv(path, rows)
+        run = CallerRun(directory, "trust-" + name, path, kamailio.port, TRUST_CALLS, 20, from_params=params).start()
+        code = run.wait()
+        successful, failed = run.counts()
+        checks.check(code == 0 and successful == TRUST_CALLS, "trust %s: every call completed" % name,
+                     "(exit %s, %d successful, %d failed)" % (code, successful, failed))
+        outcomes = run.outcomes()
+        wrong = [o for o in outcomes if o[3] != queue or "rule=%s" % rule not in o[4] or "fallback=" in o[4]]
+        checks.check(len(outcomes) == TRUST_CALLS and not wrong,
+                     "trust %s: every call reached %s by rule %s" % (name, queue, rule), "(%s)" % wrong[:3])
+        summary[name] = {"calls": TRUST_CALLS, "wrong": len(wrong)}
+    dropped = kamailio.log().count(DROPPED_LINE)
+    checks.check(1 <= dropped <= children, "trust malformed: the unknown verstat was logged once per worker at most",
+                 "(%d lines, %d workers)" % (dropped, children))
+    summary["malformed_logged"] = dropped
+    return summary
+
+
 def chaos(daemon, stop, log):
     """Stop and start, kill and start, and stall the daemon while calls flow."""
     steps = [
@@ -182,7 +220,7 @@ def main():
     rng = random.Random(args.seed)
     directory = tempfile.mkdtemp(prefix="cw-kamailio-")
     checks, summary = Checks(), {}
-    daemon = Daemon(directory=os.path.join(directory, "daemon"))
+    daemon = Daemon(directory=os.path.join(directory, "daemon"), trust=True)
     os.makedirs(daemon.directory, exist_ok=True)
     queues = QueueServers(directory)
     kamailio = None
@@ -193,7 +231,7 @@ def main():
         summary["seeded_reports"] = seed(daemon, callers)
         queues.start()
         kamailio = Kamailio(directory, daemon.socket_path, queues.ports, budget_ms=BUDGET_MS,
-                            measure_runqueue=True).start()
+                            measure_runqueue=True, policy=daemon.policy).start()
 
         steady = CallerRun(directory, "steady", calls_csv(directory, "steady", callers, args.calls, rng),
                            kamailio.port, args.calls, args.rate).start()
@@ -201,6 +239,11 @@ def main():
         ended = lambda: daemon.ask({"type": "status"})["requests"].get("call.ended", 0)  # noqa: E731
         checks.check(wait_for(lambda: ended() >= args.calls, 30),
                      "steady: every BYE reached callwarden as call.ended", "(%d of %d)" % (ended(), args.calls))
+
+        summary["trust"] = trust_runs(checks, directory, kamailio, CHILDREN)
+        trust_total = args.calls + TRUST_CALLS * len(TRUST_RUNS)
+        checks.check(wait_for(lambda: ended() >= trust_total, 30), "trust: every BYE reached callwarden as call.ended",
+                     "(%d of %d)" % (ended(), trust_total))
 
         # Calls that end before an answer: the caller cancels while it rings, or the queue server
         # refuses it (the failure route). Each must reach callwarden as call.ended too.

@@ -181,14 +181,14 @@ class CallerRun:
     """One sipp caller run: `calls` calls at `rate` per second from the CSV, through Kamailio."""
 
     def __init__(self, directory, name, csv_path, kamailio_port, calls, rate, limit=200,
-                 scenario="caller_uac.xml"):
+                 scenario="caller_uac.xml", from_params=";user=phone"):
         self.directory = os.path.join(directory, name)
         os.makedirs(self.directory, exist_ok=True)
         self.log_file = os.path.join(self.directory, "calls.log")
         self.command = [
             require("sipp"), "-sf", os.path.join(SIPP_DIR, scenario), "-inf", csv_path,
             "-i", "127.0.0.1", "-p", str(free_udp_port()), "127.0.0.1:%d" % kamailio_port,
-            "-m", str(calls), "-r", str(rate), "-l", str(limit), "-nostdin",
+            "-m", str(calls), "-r", str(rate), "-l", str(limit), "-nostdin", "-key", "from_params", from_params,
             "-trace_logs", "-log_file", self.log_file, "-trace_rtt", "-rtt_freq", "1",
             "-trace_err", "-error_file", os.path.join(self.directory, "errors.log"),
             "-trace_stat", "-stf", os.path.join(self.directory, "stats.csv"),

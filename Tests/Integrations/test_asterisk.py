@@ -124,6 +124,89 @@ class AGIScript(unittest.TestCase):
             self.assertFalse(line.startswith("EXEC"))
 
 
+class AGICallerIdTrust(unittest.TestCase):
+    """What the AGI sends of the caller id's verification, judged by the daemon's answer under the
+    trust policy (a failed caller id goes to the `unverified` rule, incidents weigh by level)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.daemon = Daemon(trust=True).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.daemon.close()
+
+    def route(self, uniqueid, callerid, **channel):
+        caller = Channel("PJSIP/trunk-0000%s" % uniqueid[-3:], uniqueid, callerid=callerid, dnid="08001234567", **channel)
+        code = run_script(AGI_SCRIPT, caller, ["route"], environment(self.daemon))
+        self.assertEqual(code, 0, caller.stderr)
+        return caller
+
+    def verified(self, attestation, verify_result):
+        return {"modules": {"res_stir_shaken.so"},
+                "stir_shaken": [{"identity": "+447700903000", "attestation": attestation, "verify_result": verify_result}]}
+
+    def abuse_score(self, caller):
+        agent = caller.child("PJSIP/agent7-00000031", caller.uniqueid + "1")
+        self.assertEqual(self.agi_report(agent), "recorded")
+        explained = self.daemon.ask({"type": "explain", "caller": caller.callerid})
+        # Rounded: the score decays from the moment of the report (by far less than 0.005 here).
+        return round(explained["standing"]["score"], 2), [i["attestation"] for i in explained["incidents"]]
+
+    def agi_report(self, agent):
+        self.assertEqual(run_script(AGI_SCRIPT, agent, ["abuse", "verbal"], environment(self.daemon)), 0, agent.stderr)
+        return agent.variables["CALLWARDEN_ANSWER"]
+
+    def test_a_failed_stir_shaken_check_reaches_the_daemon_as_failed(self):
+        # Asterisk 18.22+ words (signature_validation) and the earlier ones (Signature failed).
+        for n, result in enumerate(("signature_validation", "Signature failed", "cid_orig_tn_mismatch")):
+            caller = self.route("1700000400.%d" % n, "+44770090300%d" % n, **self.verified("A", result))
+            v = caller.variables
+            self.assertEqual((v["QUEUE"], v["CALLWARDEN_RULE"], v["CALLWARDEN_FALLBACK"]), ("supervisor", "unverified", ""), result)
+        self.assertEqual(self.abuse_score(caller), (0.25, ["failed"]))
+
+    def test_a_passed_check_sends_its_attestation(self):
+        caller = self.route("1700000410.1", "+447700903010", **self.verified("C", "success"))
+        self.assertEqual(caller.variables["CALLWARDEN_RULE"], "default")
+        self.assertEqual(self.abuse_score(caller), (0.5, ["C"]))
+        caller = self.route("1700000411.1", "+447700903011", **self.verified("B", "Verification passed"))
+        self.assertEqual(self.abuse_score(caller)[1], ["B"])
+
+    def test_verstat_from_the_carrier_in_p_asserted_identity(self):
+        headers = {"P-Asserted-Identity": "<sip:+447700903020@carrier;user=phone;verstat=TN-Validation-Failed>",
+                   "From": "<sip:+447700903020@carrier;verstat=TN-Validation-Passed>;tag=1"}
+        caller = self.route("1700000420.1", "+447700903020", headers=headers)
+        self.assertEqual(caller.variables["CALLWARDEN_RULE"], "unverified")
+        caller = self.route("1700000421.1", "+447700903021",
+                            headers={"From": "<sip:+447700903021@carrier;verstat=TN-Validation-Passed-B>;tag=1"})
+        self.assertEqual(self.abuse_score(caller), (1.0, ["B"]))
+
+    def test_the_dialplan_may_set_the_verification_itself(self):
+        caller = self.route("1700000430.1", "+447700903030", variables={"CALLWARDEN_VERSTAT": "TN-Validation-Failed"},
+                            **self.verified("A", "success"))
+        self.assertEqual(caller.variables["CALLWARDEN_RULE"], "unverified")
+        caller = self.route("1700000431.1", "+447700903031",
+                            variables={"CALLWARDEN_VERSTAT": "TN-Validation-Passed", "CALLWARDEN_ATTESTATION": "C"})
+        self.assertEqual(self.abuse_score(caller), (0.5, ["C"]))
+
+    def test_a_value_callwarden_would_refuse_is_not_sent_and_the_call_is_routed(self):
+        for n, channel in enumerate(({"variables": {"CALLWARDEN_VERSTAT": "TN-Validation-Maybe"}},
+                                     self.verified("A", "a_result_from_a_later_asterisk"),
+                                     {"variables": {"CALLWARDEN_VERSTAT": "TN-Validation-Passed", "CALLWARDEN_ATTESTATION": "Z"}})):
+            caller = self.route("1700000440.%d" % n, "+44770090304%d" % n, **channel)
+            v = caller.variables
+            self.assertEqual((v["QUEUE"], v["CALLWARDEN_RULE"], v["CALLWARDEN_FALLBACK"]), ("support", "default", ""), channel)
+            self.assertEqual(len([line for line in caller.console if "routed without it" in line]), 1, caller.console)
+        # The last call's verification was sent without its attestation: a pass with no level is C.
+        self.assertEqual(self.abuse_score(caller), (0.5, ["C"]))
+
+    def test_without_res_stir_shaken_its_function_is_never_asked(self):
+        caller = self.route("1700000450.1", "+447700903050", stir_shaken=[{"attestation": "A", "verify_result": "success"}])
+        self.assertFalse([line for line in caller.commands if "STIR_SHAKEN" in line], caller.commands)
+        self.assertFalse([line for line in caller.console if line.startswith("ERROR")], caller.console)
+        self.assertEqual(self.abuse_score(caller), (1.0, ["none"]))
+
+
 class AGIFailOpen(unittest.TestCase):
     def test_daemon_down_sets_default_queue_with_reason(self):
         daemon = Daemon()

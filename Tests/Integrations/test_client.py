@@ -9,6 +9,7 @@ generous margin (MARGIN) so that a busy machine cannot fail it, while a client t
 answer that never comes (the bug it guards against) fails it by far.
 """
 
+import base64
 import json
 import os
 import socket
@@ -382,6 +383,101 @@ class HostileAnswers(unittest.TestCase):
         route = self.route_with(self.answer(rule="a b;c\r\nX-Evil: 1"))
         self.assertIsNone(route.fallback)
         self.assertEqual(route.header(), "supervisor;queue=supervisor;priority=5;rule=a_b_c__X-Evil__1")
+
+
+def passport(claims, header=None):
+    """A SIP Identity header value carrying a PASSporT with these claims. The signature is junk:
+    passport_attestation reads only what a verifier (the switch) has already checked."""
+    def part(value):
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+    token = ".".join([part(header or {"alg": "ES256", "ppt": "shaken", "typ": "passport"}), part(claims), "c2ln"])
+    return token + ";info=<https://cert.example/sp.pem>;alg=ES256;ppt=shaken"
+
+
+class CallerIdTrust(unittest.TestCase):
+    """What route() sends of the caller id's verification, judged by what the daemon answers and
+    records under the trust policy (daemon.trust_policy: failed calls go to their own rule, and
+    incidents weigh by the call's level)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.daemon = Daemon(trust=True).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.daemon.close()
+
+    def setUp(self):
+        self.logged = []
+        self.client = cw.Client(self.daemon.socket_path, budget=BUDGET,
+                                log=lambda level, message: self.logged.append(message))
+
+    def tearDown(self):
+        self.client.close()
+
+    def abuse_score(self, call):
+        answer = self.client.request("abuse", call=call, kind="verbal", agent="a1")
+        self.assertTrue(answer.ok, answer)
+        return answer.data["standing"]["score"]
+
+    def test_failed_verification_reaches_the_daemon_and_routes_on_it(self):
+        route = self.client.route("+447700902001", "08001234567", "trust-1", verification="TN-Validation-Failed")
+        self.assertEqual((route.rule, route.queue, route.fallback), ("unverified", "supervisor", None))
+        self.assertAlmostEqual(self.abuse_score("trust-1"), 0.25, places=2)
+        explained = self.daemon.ask({"type": "explain", "caller": "+447700902001"})
+        self.assertEqual([i["attestation"] for i in explained["incidents"]], ["failed"])
+
+    def test_attestation_weighs_the_calls_incidents(self):
+        route = self.client.route("+447700902002", None, "trust-2", attestation="C", verification="TN-Validation-Passed")
+        self.assertEqual((route.rule, route.fallback), ("default", None))
+        self.assertAlmostEqual(self.abuse_score("trust-2"), 0.5, places=2)
+        self.client.route("+447700902003", None, "trust-3", attestation="A")
+        self.assertAlmostEqual(self.abuse_score("trust-3"), 1.0, places=2)
+
+    def test_words_callwarden_would_refuse_are_not_sent_and_logged_once(self):
+        for n, (attestation, verification) in enumerate([("a", "tn-validation-failed"), ("D", "TN-Validation-Maybe"),
+                                                          (1, b"TN-Validation-Failed")]):
+            route = self.client.route("+44770090210%d" % n, None, "trust-bad-%d" % n,
+                                      attestation=attestation, verification=verification)
+            self.assertEqual((route.rule, route.fallback), ("default", None))
+        self.assertEqual(self.client.stats["trust_dropped"], 6)
+        self.assertEqual(len(self.logged), 2, self.logged)
+        self.assertTrue(any("attestation 'a'" in line for line in self.logged), self.logged)
+        self.assertTrue(any("verification 'tn-validation-failed'" in line for line in self.logged), self.logged)
+        # Not sent at all: the call's incident has no level (none, weight 1).
+        self.assertAlmostEqual(self.abuse_score("trust-bad-1"), 1.0, places=2)
+
+
+class TrustHelpers(unittest.TestCase):
+    def test_verstat_is_read_from_a_uri_or_a_header_value(self):
+        cases = {
+            "sip:+447700900123@carrier;user=phone;verstat=TN-Validation-Passed": "TN-Validation-Passed",
+            '"Jo" <sip:+447700900123@carrier;VERSTAT=TN-Validation-Failed;user=phone>;tag=9': "TN-Validation-Failed",
+            "<tel:+447700900123;verstat=No-TN-Validation>": "No-TN-Validation",
+            "sip:+447700900123@carrier?verstat=TN-Validation-Passed": None,
+            "<sip:+447700900123@carrier>;verstat=TN-Validation-Passed": None,
+            "sip:+447700900123@carrier;user=phone": None,
+            "sip:+447700900123@carrier;verstat=": None,
+            "": None, None: None,
+        }
+        for uri, expected in cases.items():
+            self.assertEqual(cw.verstat_of(uri), expected, uri)
+
+    def test_carrier_forms_of_verstat_give_the_level_of_a_pass_only(self):
+        self.assertEqual(cw.trust_from_verstat("TN-Validation-Passed"), (None, "TN-Validation-Passed"))
+        self.assertEqual(cw.trust_from_verstat("TN-Validation-Passed-B"), ("B", "TN-Validation-Passed"))
+        self.assertEqual(cw.trust_from_verstat("TN-Validation-Failed-A"), (None, "TN-Validation-Failed"))
+        self.assertEqual(cw.trust_from_verstat("No-TN-Validation"), (None, "No-TN-Validation"))
+        self.assertEqual(cw.trust_from_verstat("TN-Validation-Passed-D"), (None, "TN-Validation-Passed-D"))
+        self.assertEqual(cw.trust_from_verstat(None), (None, None))
+
+    def test_the_attest_claim_is_read_from_a_passport(self):
+        self.assertEqual(cw.passport_attestation(passport({"attest": "B", "orig": {"tn": "447700900123"}})), "B")
+        self.assertIsNone(cw.passport_attestation(passport({"orig": {"tn": "447700900123"}})))
+        self.assertIsNone(cw.passport_attestation(passport({"attest": 7})))
+        self.assertIsNone(cw.passport_attestation(passport(["attest"])))
+        for broken in ("", "a.b", "a.%%%.c", "a.bm90IGpzb24.c", "x" * 9000, None, 12):
+            self.assertIsNone(cw.passport_attestation(broken), broken)
 
 
 class PolicyFallback(unittest.TestCase):

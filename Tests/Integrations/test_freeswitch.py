@@ -145,6 +145,86 @@ class LuaScript(unittest.TestCase):
 
 
 @unittest.skipUnless(LUAS, "no lua5.3 or lua5.4 installed")
+class LuaCallerIdTrust(unittest.TestCase):
+    """What the script sends of the caller id's verification, judged by the daemon's answer under
+    the trust policy (a failed caller id goes to the `unverified` rule, incidents weigh by level)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.daemon = Daemon(trust=True).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.daemon.close()
+
+    def route(self, lua, uuid, number, **variables):
+        leg = {"uuid": uuid, "caller_id_number": number, "destination_number": "08001234567"}
+        leg.update(variables)
+        return run(lua, self.daemon.socket_path, ["route"], leg)
+
+    def score_after_abuse(self, lua, call, number):
+        agent = {"uuid": call + "-b", "callwarden_call": call, "caller_id_number": "agent42"}
+        self.assertEqual(run(lua, self.daemon.socket_path, ["abuse", "verbal"], agent).variables["callwarden_answer"], "recorded")
+        explained = self.daemon.ask({"type": "explain", "caller": number})
+        # Rounded: the score decays from the moment of the report (by far less than 0.005 here).
+        return round(explained["standing"]["score"], 2), [i["attestation"] for i in explained["incidents"]]
+
+    def test_a_failed_verification_reaches_the_daemon_as_failed(self):
+        sources = ({"sip_verstat_detailed": "TN-Validation-Failed-A", "sip_verstat": "TN-Validation-Failed"},
+                   {"sip_verstat": "TN-Validation-Failed"},
+                   {"sip_from_params": "user=phone;verstat=TN-Validation-Failed"},
+                   {"callwarden_verstat": "TN-Validation-Failed", "sip_verstat_detailed": "TN-Validation-Passed-A"})
+        for lua in self.each_lua():
+            for n, source in enumerate(sources):
+                v = self.route(lua, "fs-t1-%s-%d" % (lua, n), "+447700904001", **source).variables
+                self.assertEqual((v["callwarden_queue"], v["callwarden_rule"], v["callwarden_fallback"]),
+                                 ("supervisor", "unverified", ""), source)
+                self.assertIn("rule=unverified", v["sip_h_X-Callwarden-Route"])
+        number = "+447700904002"
+        self.route(LUAS[0], "fs-t2", number, sip_verstat="TN-Validation-Failed")
+        self.assertEqual(self.score_after_abuse(LUAS[0], "fs-t2", number), (0.25, ["failed"]))
+
+    def test_a_passed_verification_sends_its_level(self):
+        # sofia_stir_shaken_vs sets sip_verstat to No-TN-Validation for a B or C pass: the detailed
+        # variable is the one that tells.
+        for n, lua in enumerate(self.each_lua()):
+            number = "+44770090410%d" % n
+            v = self.route(lua, "fs-t3-%d" % n, number, sip_verstat_detailed="TN-Validation-Passed-C",
+                           sip_verstat="No-TN-Validation").variables
+            self.assertEqual((v["callwarden_rule"], v["callwarden_fallback"]), ("default", ""))
+            self.assertEqual(self.score_after_abuse(lua, "fs-t3-%d" % n, number), (0.5, ["C"]))
+        number = "+447700904110"
+        self.route(LUAS[0], "fs-t4", number, callwarden_verstat="TN-Validation-Passed", callwarden_attestation="B")
+        self.assertEqual(self.score_after_abuse(LUAS[0], "fs-t4", number), (1.0, ["B"]))
+
+    def test_a_value_callwarden_would_refuse_is_not_sent_and_the_call_is_routed(self):
+        for lua in self.each_lua():
+            for n, source in enumerate(({"sip_verstat_detailed": "TN-Validation-Maybe"},
+                                        {"sip_from_params": "verstat=tn-validation-failed"},
+                                        {"callwarden_verstat": "TN-Validation-Failed;x", "callwarden_attestation": "A"})):
+                effects = self.route(lua, "fs-t5-%s-%d" % (lua, n), "+447700904201", **source)
+                v = effects.variables
+                self.assertEqual((v["callwarden_queue"], v["callwarden_rule"], v["callwarden_fallback"]),
+                                 ("support", "default", ""), source)
+                self.assertEqual(len([line for line in effects.logs if "routed without it" in line]), 1, effects.logs)
+            effects = self.route(lua, "fs-t6-%s" % lua, "+447700904202", callwarden_verstat="TN-Validation-Failed",
+                                 callwarden_attestation="Z")
+            self.assertEqual(effects.variables["callwarden_rule"], "unverified")
+            self.assertEqual(len(effects.logs), 1, effects.logs)
+
+    def test_no_verification_known_sends_none(self):
+        number = "+447700904301"
+        v = self.route(LUAS[0], "fs-t7", number).variables
+        self.assertEqual((v["callwarden_rule"], v["callwarden_fallback"]), ("default", ""))
+        self.assertEqual(self.score_after_abuse(LUAS[0], "fs-t7", number), (1.0, ["none"]))
+
+    def each_lua(self):
+        for lua in LUAS:
+            with self.subTest(lua=lua):
+                yield lua
+
+
+@unittest.skipUnless(LUAS, "no lua5.3 or lua5.4 installed")
 class LuaHostileAnswers(unittest.TestCase):
     """A peer on the socket path that answers badly: the script's JSON reader and checks must fall
     back, never use a damaged answer, never fail the call. Not a stand-in for callwarden."""

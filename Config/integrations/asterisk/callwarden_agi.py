@@ -5,7 +5,8 @@ From the dialplan (extensions-callwarden.conf):
 
   AGI(callwarden_agi.py,route)           inbound call: sets QUEUE and QUEUE_PRIO for Queue(), and
                                          CALLWARDEN_ROUTE, _RULE, _REASON, _FALLBACK, and
-                                         __CALLWARDEN_CALL (inherited by the agent's channel)
+                                         __CALLWARDEN_CALL (inherited by the agent's channel);
+                                         sends the caller id's STIR/SHAKEN verification (trust())
   AGI(callwarden_agi.py,abuse,verbal)    agent feature codes, on the agent's channel: report abuse
   AGI(callwarden_agi.py,warning)           of a kind, a warning given, a hang-up request, a
   AGI(callwarden_agi.py,hangup)            supervisor's verdict (approve or deny); each sets
@@ -37,6 +38,35 @@ for _candidate in (os.environ.get("CALLWARDEN_CLIENT_DIR"), os.path.join(_HERE, 
 import callwarden_client  # noqa: E402
 
 KINDS_OF_VERDICT = ("approve", "deny")
+
+PASSED = callwarden_client.VERIFICATION_PASSED
+FAILED = callwarden_client.VERIFICATION_FAILED
+NOT_VERIFIED = callwarden_client.NO_VERIFICATION
+# STIR_SHAKEN(index,verify_result) in callwarden's words (docs/integrations.md has the table).
+# Asterisk 16.15 to 18.21 and 20.0 to 20.6 word it as the first four; the rewrite in 18.22, 20.7
+# and 21.2 (res_stir_shaken/verification.c) with the codes after them. A check that could not be
+# made on the call's own merits (switched off, no Identity header, an error inside Asterisk) is
+# "not verified"; every way the call's identity failed a check is "failed".
+ASTERISK_VERIFY_RESULTS = {
+    "Verification passed": PASSED,
+    "Verification not present": NOT_VERIFIED,
+    "Signature failed": FAILED,
+    "Verification mismatch": FAILED,
+    "success": PASSED,
+    "disabled": NOT_VERIFIED,
+    "invalid_arguments": NOT_VERIFIED,
+    "internal_error": NOT_VERIFIED,
+    "missing_identity_hdr": NOT_VERIFIED,
+}
+ASTERISK_VERIFY_FAILURES = (
+    "missing_date_hdr", "date_hdr_parse_failure", "date_hdr_range_error", "missing_jwt_hdr",
+    "cert_cache_miss", "cert_cache_invalid", "cert_cache_expired", "cert_retrieval_failure",
+    "cert_contents_invalid", "cert_not_trusted", "cert_date_failure", "cert_no_tn_auth_ext",
+    "cert_no_spc_in_auth_ext", "no_raw_key", "signature_validation", "missing_iat", "iat_range_error",
+    "invalid_or_no_ppt", "invalid_or_no_alg", "invalid_or_no_typ", "invalid_or_no_grants",
+    "invalid_or_no_attest", "missing_origid", "missing_orig_tn", "cid_orig_tn_mismatch",
+    "missing_dest_tn", "invalid_header", "invalid_grant", "invalid_or_no_callerid")
+ASTERISK_VERIFY_RESULTS.update((code, FAILED) for code in ASTERISK_VERIFY_FAILURES)
 ENDED_BY = ("caller", "agent", "system")
 
 
@@ -127,6 +157,36 @@ def make_client(agi=None):
     return callwarden_client.Client(log=log, **settings())
 
 
+def trust(agi):
+    """(attestation, verification) for call.offered, from the first of:
+    1. CALLWARDEN_VERSTAT (a verstat word, or TN-Validation-Passed-B and the like) and
+       CALLWARDEN_ATTESTATION, when the dialplan set them;
+    2. Asterisk's own verification, STIR_SHAKEN(0,verify_result) and STIR_SHAKEN(0,attestation),
+       when res_stir_shaken is loaded and verified the call (the first identity is used);
+    3. on a PJSIP channel, the verstat parameter of the P-Asserted-Identity (else From) header that
+       the carrier's verification service added.
+    A value that is not callwarden's is passed on as it is: the client drops it and logs it once."""
+    explicit = agi.get_variable("CALLWARDEN_VERSTAT")
+    if explicit:
+        attestation, verification = callwarden_client.trust_from_verstat(explicit)
+        return agi.get_variable("CALLWARDEN_ATTESTATION") or attestation, verification
+    # IFMODULE first: asking a function that is not loaded logs an error on every call.
+    if agi.get_full_variable("${IFMODULE(res_stir_shaken.so)}") == "1":
+        count = agi.get_full_variable("${STIR_SHAKEN(count)}")
+        if count.isdigit() and int(count[:6]) > 0:
+            result = agi.get_full_variable("${STIR_SHAKEN(0,verify_result)}")
+            verification = ASTERISK_VERIFY_RESULTS.get(result, result)
+            attestation = None
+            if verification == PASSED:
+                attestation = agi.get_full_variable("${STIR_SHAKEN(0,attestation)}") or None
+            return attestation, verification
+    if agi.env.get("agi_type") == "PJSIP":
+        uri = (agi.get_full_variable("${PJSIP_HEADER(read,P-Asserted-Identity)}")
+               or agi.get_full_variable("${PJSIP_HEADER(read,From)}"))
+        return callwarden_client.trust_from_verstat(callwarden_client.verstat_of(uri))
+    return None, None
+
+
 def route(agi, client):
     call = agi.env.get("agi_uniqueid", "")
     caller = agi.env.get("agi_callerid", "")
@@ -135,8 +195,13 @@ def route(agi, client):
     dialed = agi.env.get("agi_dnid") or agi.env.get("agi_extension") or None
     if dialed in ("unknown", "s"):
         dialed = None
+    try:
+        attestation, verification = trust(agi)
+    except Exception as error:  # noqa: BLE001 - never worth the call's routing
+        agi.verbose("callwarden: caller-id trust failed: %r" % (error,), 1)
+        attestation = verification = None
     started = time.monotonic()
-    decision = client.route(caller, dialed, call)
+    decision = client.route(caller, dialed, call, attestation=attestation, verification=verification)
     waited_ms = (time.monotonic() - started) * 1000
     agi.set_variable("QUEUE", decision.queue)
     agi.set_variable("QUEUE_PRIO", decision.priority)

@@ -6,7 +6,8 @@ From the dialplan (callwarden-dialplan.xml):
   lua callwarden.lua route                on the caller's leg: sets callwarden_queue,
                                           callwarden_priority, cc_base_score, callwarden_route,
                                           _rule, _reason, _fallback and callwarden_call (exported
-                                          to the agent's leg)
+                                          to the agent's leg); sends the caller id's STIR/SHAKEN
+                                          verification with the call (trust())
   lua callwarden.lua abuse verbal         agents' keys (bind_meta_app) on the agent's leg: report
   lua callwarden.lua warning                abuse of a kind, a warning, a hang-up request, a
   lua callwarden.lua hangup                 supervisor's verdict; each sets callwarden_answer and
@@ -35,6 +36,11 @@ local TONE_AUTHORISED = "tone_stream://%(120,80,880);loops=2"
 local TONE_DENIED = "tone_stream://%(300,100,440)"
 local TONE_FAILED = "tone_stream://%(300,100,440);loops=2"
 local MAX_LINE = 65536
+
+-- Caller-id trust: the only words callwarden accepts on call.offered (docs/integrations.md).
+local ATTESTATIONS = { A = true, B = true, C = true }
+local PASSED, FAILED = "TN-Validation-Passed", "TN-Validation-Failed"
+local VERIFICATIONS = { [PASSED] = true, [FAILED] = true, ["No-TN-Validation"] = true }
 
 local function log(level, message)
   if session ~= nil and session.consoleLog then
@@ -261,6 +267,66 @@ local function header_token(text)
   return (tostring(text):gsub("[^%w%-%.!%%%*_%+`'~]", "_"):sub(1, 128))
 end
 
+-- The verstat parameter of a URI's parameter list ("user=phone;verstat=TN-Validation-Passed").
+local function verstat_param(params)
+  if type(params) ~= "string" then return nil end
+  for parameter in (";" .. params:sub(1, 2048)):gmatch(";([^;]*)") do
+    local name, value = parameter:match("^%s*([^=]-)%s*=%s*(.-)%s*$")
+    if name and name:lower() == "verstat" and value ~= "" then return value:sub(1, 64) end
+  end
+  return nil
+end
+
+-- A value from outside, fit for one log line: cut short, control characters shown as "?".
+local function shown(text, length)
+  return '"' .. (tostring(text):sub(1, length):gsub("%c", "?")) .. '"'
+end
+
+local function present(value)
+  if value == nil or value == "" then return nil end
+  return value
+end
+
+-- What FreeSWITCH knows of the caller id's STIR/SHAKEN verification, as (attestation,
+-- verification) in callwarden's words, from the first of:
+--   callwarden_verstat (and callwarden_attestation), when the dialplan set them;
+--   sip_verstat_detailed, else sip_verstat, set by mod_sofia's sofia_stir_shaken_vs application
+--     (FreeSWITCH's own verification of the Identity header: TN-Validation-Passed-A, ...);
+--   the verstat parameter of the From URI (sip_from_params) that the carrier's verification
+--     service added.
+-- A value that is not callwarden's is not sent (the call is still routed) and is logged.
+local function trust()
+  local value = present(session:getVariable("callwarden_verstat"))
+  local attestation
+  if value then
+    attestation = present(session:getVariable("callwarden_attestation"))
+  else
+    value = present(session:getVariable("sip_verstat_detailed")) or present(session:getVariable("sip_verstat"))
+      or verstat_param(session:getVariable("sip_from_params"))
+  end
+  if value == nil then return nil, nil end
+  local verification = value
+  -- TN-Validation-Passed-B (FreeSWITCH's detailed form, and many carriers'): the level too. A
+  -- failed check's claimed level is worth nothing, so it is not kept.
+  local head, level = value:match("^(.*)%-([ABC])$")
+  if head == PASSED then
+    verification, attestation = PASSED, attestation or level
+  elseif head == FAILED then
+    verification = FAILED
+  end
+  if not VERIFICATIONS[verification] then
+    log("WARNING", "the caller id's verification " .. shown(value, 64) ..
+      " is not one of TN-Validation-Passed, TN-Validation-Failed, No-TN-Validation; routed without it")
+    return nil, nil
+  end
+  if attestation ~= nil and not ATTESTATIONS[attestation] then
+    log("WARNING", "the caller id's attestation " .. shown(attestation, 16) ..
+      " is not one of A, B, C; routed without it")
+    attestation = nil
+  end
+  return attestation, verification
+end
+
 local function route()
   local call = session:get_uuid()
   local caller = session:getVariable("caller_id_number") or ""
@@ -274,8 +340,15 @@ local function route()
     route = "normal", queue = setting("callwarden_default_queue", "support"),
     priority = tonumber(setting("callwarden_default_priority", "5")) or 5, rule = "fallback",
   }
-  local answer, reason, detail = ask({ type = "call.offered", call = call, caller = caller, dialed = dialed },
-    { "type", "call", "caller", "dialed" }, budget_ms / 1000)
+  -- Whatever goes wrong reading the caller id's trust, the call is still routed without it.
+  local trusted, attestation, verification = pcall(trust)
+  if not trusted then
+    log("ERR", "caller-id trust failed: " .. tostring(attestation))
+    attestation, verification = nil, nil
+  end
+  local answer, reason, detail = ask({ type = "call.offered", call = call, caller = caller, dialed = dialed,
+    attestation = attestation, verification = verification },
+    { "type", "call", "caller", "dialed", "attestation", "verification" }, budget_ms / 1000)
   if answer and answer.ok ~= true then
     reason, detail = error_code(answer), error_message(answer)
   elseif answer then

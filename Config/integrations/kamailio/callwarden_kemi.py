@@ -10,12 +10,15 @@ lazily after the fork), so workers never share a socket.
                         call waited for the decision (and =>cpu_wait_us, see
                         MEASURE_RUNQUEUE). On any failure: the policy's default queue and
                         `fallback=<reason>` (docs/integrations.md). Always returns 1.
+                        With the call goes what the switch knows of the caller id's STIR/SHAKEN
+                        verification (trust(), below).
   callwarden_ended      on BYE or CANCEL (argument: who ended it: caller, agent or system): sends
                         call.ended without waiting for the answer; retried later if callwarden
                         could not take it.
 
 Settings come from the custom cfg variables that callwarden.cfg declares (callwarden.socket,
-callwarden.budget_ms, callwarden.policy, callwarden.queues), read once per worker.
+callwarden.budget_ms, callwarden.policy, callwarden.queues, callwarden.verstat), read once per
+worker.
 """
 
 import logging
@@ -75,9 +78,34 @@ def mod_init():
 class CallwardenKamailio:
     def __init__(self):
         self.client = None
+        self.read_verstat = True
 
     def child_init(self, rank):
         return 0
+
+    def trust(self, caller_uri):
+        """(attestation, verification) for call.offered, from the first of:
+        1. $avp(callwarden_verstat): set by callwarden.cfg from Kamailio's stirshaken module
+           (CALLWARDEN_STIRSHAKEN), or by your own cfg from any other check, as a verstat word;
+           $avp(callwarden_attestation) may give the level. When it says the check passed and no
+           level is given, the level is the `attest` claim of the Identity header the module
+           verified.
+        2. the verstat parameter of the URI the caller id comes from (P-Asserted-Identity, else
+           From), put there by the carrier's verification service (RFC 8224, TS 24.229), unless
+           callwarden.verstat is 0. It is trusted exactly as far as the caller id beside it.
+        Values that are not callwarden's words are dropped and logged once by the client."""
+        verdict = KSR.pv.get("$avp(callwarden_verstat)")
+        if verdict:
+            attestation, verification = callwarden_client.trust_from_verstat(verdict)
+            explicit = KSR.pv.get("$avp(callwarden_attestation)")
+            if explicit:
+                attestation = explicit
+            elif attestation is None and verification == callwarden_client.VERIFICATION_PASSED:
+                attestation = callwarden_client.passport_attestation(KSR.pv.get("$hdr(Identity)"))
+            return attestation, verification
+        if self.read_verstat:
+            return callwarden_client.trust_from_verstat(callwarden_client.verstat_of(caller_uri))
+        return None, None
 
     def _client(self):
         if self.client is None:
@@ -91,15 +119,21 @@ class CallwardenKamailio:
                 fallback=callwarden_client.fallback_from_policy(policy) if policy else None,
                 queues=[q.strip() for q in queues] or None,
                 log=_log)
+            self.read_verstat = _setting("verstat") != 0
         return self.client
 
     def callwarden_route(self, msg):
         try:
             caller = KSR.pv.get("$ai") or KSR.pv.get("$fu") or ""
             client, dialed, call_id = self._client(), KSR.pv.get("$rU"), KSR.pv.get("$ci")
+            try:
+                attestation, verification = self.trust(caller)
+            except Exception as error:  # noqa: BLE001 - never worth the call's routing
+                _log(logging.ERROR, "callwarden caller-id trust failed: %r" % (error,))
+                attestation = verification = None
             queued_before = _runqueue_wait() if MEASURE_RUNQUEUE else None
             started = time.monotonic()
-            route = client.route(caller, dialed, call_id)
+            route = client.route(caller, dialed, call_id, attestation=attestation, verification=verification)
             waited_us = int((time.monotonic() - started) * 1e6)
             self._set("queue", route.queue)
             self._set("priority", route.priority)

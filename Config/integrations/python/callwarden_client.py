@@ -19,6 +19,7 @@ for events that are written to the record. Answers come back in request order pe
 keeping them apart means a call never waits behind another call's durable write.
 """
 
+import base64
 import json
 import logging
 import os
@@ -27,7 +28,8 @@ import select
 import socket
 import time
 
-__all__ = ["Client", "Route", "Answer", "Fallback", "fallback_from_policy", "DEFAULT_SOCKET"]
+__all__ = ["Client", "Route", "Answer", "Fallback", "fallback_from_policy", "DEFAULT_SOCKET", "ATTESTATIONS",
+           "VERIFICATIONS", "verstat_of", "trust_from_verstat", "passport_attestation"]
 
 DEFAULT_SOCKET = "/run/callwarden/callwarden.sock"
 
@@ -51,6 +53,15 @@ FALLBACK_REASONS = {
 }
 ERROR_CODES = ("bad_request", "unknown_type", "unknown_call", "unknown_kind", "forbidden",
                "too_long", "unavailable", "internal")
+
+# Caller-id trust (docs/integrations.md): the only words callwarden accepts on call.offered. A value
+# outside them would make callwarden refuse the whole call (bad_request), so it is dropped instead.
+ATTESTATIONS = ("A", "B", "C")
+VERIFICATION_PASSED, VERIFICATION_FAILED, NO_VERIFICATION = (
+    "TN-Validation-Passed", "TN-Validation-Failed", "No-TN-Validation")
+VERIFICATIONS = (VERIFICATION_PASSED, VERIFICATION_FAILED, NO_VERIFICATION)
+# An Identity header longer than this is not read for its attestation (a real one is under 1 KiB).
+MAX_IDENTITY = 8192
 
 # Events that may be sent again when the connection broke before their answer: a second
 # call.ended for a call already ended is answered unknown_call and changes nothing. Reports that
@@ -337,7 +348,8 @@ class Client:
         self.max_events = int(max_events)
         self.log = log or _default_log
         self.stats = {"routed": 0, "fallbacks": {}, "events_sent": 0, "events_acknowledged": 0,
-                      "events_retried": 0, "events_dropped": 0}
+                      "events_retried": 0, "events_dropped": 0, "trust_dropped": 0}
+        self._trust_logged = set()  # fields whose unusable value has been logged once
         self._events = {}      # id on the event connection -> _Event awaiting its answer
         self._retry = []       # _Event waiting to be sent (again)
         self._pid = os.getpid()
@@ -348,14 +360,26 @@ class Client:
 
     # Routing ---------------------------------------------------------------------------------
 
-    def route(self, caller, dialed=None, call_id=None):
-        """Where a new call goes. Always returns a Route within the budget; never raises."""
+    def route(self, caller, dialed=None, call_id=None, attestation=None, verification=None):
+        """Where a new call goes. Always returns a Route within the budget; never raises.
+
+        attestation   the STIR/SHAKEN attestation of the caller id: "A", "B" or "C"
+        verification  the switch's verification, in the SIP verstat words: "TN-Validation-Passed",
+                      "TN-Validation-Failed" or "No-TN-Validation"
+        Both are optional and must be exactly those words: any other value is not sent (the call
+        is still routed) and is logged once per client, and counted in stats["trust_dropped"]."""
         started = time.monotonic()
         try:
             self._pump_events()
             message = {"type": "call.offered", "call": _text(call_id) or "-", "caller": _text(caller)}
             if dialed:
                 message["dialed"] = _text(dialed)
+            attestation = self._trust_word("attestation", attestation, ATTESTATIONS)
+            if attestation:
+                message["attestation"] = attestation
+            verification = self._trust_word("verification", verification, VERIFICATIONS)
+            if verification:
+                message["verification"] = verification
             deadline = started + self.budget
             answer = self._ask(self._query, message, deadline)
             if answer is None:
@@ -372,6 +396,21 @@ class Client:
         except Exception as error:  # noqa: BLE001 - the switch must never see it
             self._log_safely(logging.ERROR, "callwarden route failed: %r" % (error,))
             return self._fall_back("client_error")
+
+    def _trust_word(self, field, value, allowed):
+        """value when it is exactly one of the allowed words; otherwise None, logged the first
+        time a field carries an unusable value (a switch sends the same bad value on every call,
+        so once is enough to tell the operator)."""
+        if value is None or value == "":
+            return None
+        if isinstance(value, str) and value in allowed:
+            return value
+        self.stats["trust_dropped"] += 1
+        if field not in self._trust_logged:
+            self._trust_logged.add(field)
+            self._log_safely(logging.WARNING, "callwarden: the switch gave %s %s, not one of %s; calls are "
+                             "routed without it (logged once)" % (field, repr(value)[:80], ", ".join(allowed)))
+        return None
 
     def _read_route(self, answer):
         route, queue = answer.get("route"), answer.get("queue")
@@ -585,6 +624,64 @@ def _error_message(answer):
     error = answer.get("error")
     message = error.get("message") if isinstance(error, dict) else None
     return message[:1024] if isinstance(message, str) else ""
+
+
+def verstat_of(uri):
+    """The `verstat` parameter of a SIP or tel URI (RFC 8224, 3GPP TS 24.229), as written, or None.
+    Accepts a bare URI (`sip:+447700900123@carrier;user=phone;verstat=TN-Validation-Passed`) or a
+    header value with a display name and angle brackets; URI headers after `?` are ignored. Never
+    raises: anything unreadable is None."""
+    try:
+        text = _text(uri)[:2048]
+        if "<" in text:
+            text = text.split("<", 1)[1].split(">", 1)[0]
+        text = text.split("?", 1)[0]
+        for parameter in text.split(";")[1:]:
+            name, _, value = parameter.partition("=")
+            if name.strip().lower() == "verstat":
+                return value.strip()[:64] or None
+        return None
+    except Exception:  # noqa: BLE001 - a header is outside input: never fail the call over it
+        return None
+
+
+def trust_from_verstat(value):
+    """(attestation, verification) from a verstat value. The three words of TS 24.229 give the
+    verification alone; the forms many carriers and FreeSWITCH's sip_verstat_detailed use,
+    `TN-Validation-Passed-B` and `TN-Validation-Failed-A`, also give the attestation (for a pass
+    only: a failed check's claimed level is not worth anything). Any other value is returned as
+    the verification unchanged, so that Client.route() drops it and logs it."""
+    if not value:
+        return None, None
+    text = _text(value)[:64]
+    if text in VERIFICATIONS:
+        return None, text
+    head, _, level = text.rpartition("-")
+    if level in ATTESTATIONS and head == VERIFICATION_PASSED:
+        return level, VERIFICATION_PASSED
+    if level in ATTESTATIONS and head == VERIFICATION_FAILED:
+        return None, VERIFICATION_FAILED
+    return None, text
+
+
+def passport_attestation(identity):
+    """The `attest` claim of the PASSporT in a SIP Identity header (RFC 8224, RFC 8588), as written,
+    or None. The signature is NOT checked here: call this only for a header the switch has
+    verified (Kamailio's stirshaken module), where the claim is what the signer vouched for.
+    Standard library only: the JWS payload is base64url JSON, read by hand."""
+    try:
+        text = _text(identity)
+        if not text or len(text) > MAX_IDENTITY:
+            return None
+        parts = text.split(";", 1)[0].strip().split(".")
+        if len(parts) != 3:
+            return None
+        payload = parts[1]
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)).decode("utf-8"))
+        attest = claims.get("attest") if isinstance(claims, dict) else None
+        return attest[:8] if isinstance(attest, str) else None
+    except Exception:  # noqa: BLE001 - malformed base64, JSON or UTF-8: no attestation
+        return None
 
 
 def fallback_from_policy(path, default=None):
