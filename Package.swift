@@ -11,6 +11,7 @@
 //        └──────────► CallwardenProtocol, CallwardenRecord, CallwardenCore (directly too)
 //   CallwardenStore ──► CallwardenRecord (the record's format: hashes, chain verification)
 //   CallwardenServer ──► CallwardenStore, CallwardenCore, CallwardenRecord (types in answers)
+//   CallwardenServer ──► CallwardenReplay ──► CallwardenStore, CallwardenCore (`policy.test`)
 //   CallwardenStore, CallwardenEngine, CallwardenServer ──► CallwardenLocking ──► CThreadSanitizer
 //
 // CallwardenExport reads and verifies an export file from its bytes, for callwardenctl and for
@@ -89,6 +90,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Replaying the record through a candidate policy
+        // Pure over the record's entries; reads the record only through the store's streaming reader.
+        .target(
+            name: "CallwardenReplay",
+            dependencies: ["CallwardenCore", "CallwardenStore"],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Where the core meets the store
         .target(
             name: "CallwardenEngine",
@@ -121,6 +130,7 @@ let package = Package(
                 "CallwardenProtocol",
                 "CallwardenEngine",
                 "CallwardenRecord",
+                "CallwardenReplay",
                 "CLinuxShims",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -187,6 +197,7 @@ let package = Package(
         .testTarget(name: "CallwardenCoreTests", dependencies: ["CallwardenCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CallwardenProtocolTests", dependencies: ["CallwardenProtocol", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio")]),
         .testTarget(name: "CallwardenRecordTests", dependencies: ["CallwardenRecord"]),
+        .testTarget(name: "CallwardenReplayTests", dependencies: ["CallwardenReplay", "CallwardenCore", "CallwardenStore"]),
         .testTarget(
             name: "CallwardenEngineTests",
             dependencies: ["CallwardenEngine", "CallwardenCore", "CallwardenStore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]

@@ -22,6 +22,9 @@ public enum Request: Sendable, Equatable {
     case tail
     /// Apply the policy's retention now.
     case purge
+    /// Replay the record through a candidate policy (its text) beside the live one; `path` names
+    /// the candidate in its error messages; calls dated before `since` are not decision points.
+    case policyTest(policy: String, path: String?, since: Double?)
 
     public enum Verdict: String, Sendable, CaseIterable { case approve, deny }
     public enum EndedBy: String, Sendable, CaseIterable { case caller, agent, system }
@@ -34,7 +37,7 @@ public enum Request: Sendable, Equatable {
              .hangupRequest(_, _, let at), .callEnded(_, _, _, let at), .history(_, let at, _, _), .explain(_, _, let at),
              .forgive(_, _, _, let at):
             at
-        case .status, .reload, .verify, .export, .tail, .purge:
+        case .status, .reload, .verify, .export, .tail, .purge, .policyTest:
             nil
         }
     }
@@ -60,6 +63,7 @@ public enum Request: Sendable, Equatable {
         case .export: .export
         case .tail: .tail
         case .purge: .purge
+        case .policyTest: .policyTest
         }
     }
 }
@@ -95,6 +99,7 @@ public enum RequestType: String, Sendable, CaseIterable {
     case export
     case tail
     case purge
+    case policyTest = "policy.test"
 
     /// The role a peer needs to send this type of request.
     public var role: Role {
@@ -102,7 +107,7 @@ public enum RequestType: String, Sendable, CaseIterable {
         // Anyone who can reach the socket may ask whether the daemon is serving.
         case .status: .none
         case .callOffered, .abuse, .warning, .supervisor, .hangupRequest, .callEnded: .telephony
-        case .history, .explain, .forgive, .reload, .verify, .export, .tail, .purge: .admin
+        case .history, .explain, .forgive, .reload, .verify, .export, .tail, .purge, .policyTest: .admin
         }
     }
 
@@ -123,6 +128,7 @@ public enum RequestType: String, Sendable, CaseIterable {
         case .history: ["caller", "at", "after", "limit"]
         case .explain: ["caller", "dialed", "at"]
         case .forgive: ["caller", "reason", "incident", "at"]
+        case .policyTest: ["policy", "path", "since"]
         }
         return (type, fields)
     })

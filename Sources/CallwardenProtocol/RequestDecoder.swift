@@ -20,6 +20,10 @@ public enum RequestDecoder {
     /// Most incidents `history` answers in one page, and how many when the client does not say.
     public static let maximumHistoryPage: Int64 = 1000
     public static let defaultHistoryPage = 100
+    /// Longest policy text `policy.test` takes: as long as a line allows (the shipped policy is
+    /// under 8 KiB). The daemon reads a policy file of any size on reload; a candidate sent over
+    /// the socket is bounded by the line.
+    public static let maximumPolicyLength = 64 * 1024
 
     public static func decode<Bytes: Sequence<UInt8>>(_ line: Bytes) -> DecodedLine {
         let value: JSONValue
@@ -92,6 +96,11 @@ public enum RequestDecoder {
             return .tail
         case .purge:
             return .purge
+        case .policyTest:
+            guard let policy = try fields.optional("policy", maximumLength: RequestDecoder.maximumPolicyLength), !policy.isEmpty else {
+                throw ProtocolError(.badRequest, "missing field 'policy' for policy.test: the candidate policy's text")
+            }
+            return .policyTest(policy: policy, path: try fields.optional("path"), since: try fields.time("since"))
         }
     }
 }
@@ -110,11 +119,11 @@ private struct Fields {
         throw ProtocolError(.badRequest, "unknown field '\(key)' for \(type.rawValue); its fields: \(valid)")
     }
 
-    func optional(_ name: String) throws(ProtocolError) -> String? {
+    func optional(_ name: String, maximumLength: Int = RequestDecoder.maximumFieldLength) throws(ProtocolError) -> String? {
         guard let value = object[name], value != .null else { return nil }
         guard let text = value.string else { throw ProtocolError(.badRequest, "'\(name)' must be a string, not \(value.typeName)") }
-        guard text.utf8.count <= RequestDecoder.maximumFieldLength else {
-            throw ProtocolError(.badRequest, "'\(name)' is longer than \(RequestDecoder.maximumFieldLength) bytes")
+        guard text.utf8.count <= maximumLength else {
+            throw ProtocolError(.badRequest, "'\(name)' is longer than \(maximumLength) bytes")
         }
         // The record binds text as C strings would end it: a NUL would be acknowledged, stored cut
         // short, and from then on fail verification. Refused, so that what is stored is what was sent.
