@@ -20,9 +20,9 @@ public enum RequestDecoder {
     /// Most incidents `history` answers in one page, and how many when the client does not say.
     public static let maximumHistoryPage: Int64 = 1000
     public static let defaultHistoryPage = 100
-    /// Longest policy text `policy.test` takes: as long as a line allows (the shipped policy is
-    /// under 8 KiB). The daemon reads a policy file of any size on reload; a candidate sent over
-    /// the socket is bounded by the line.
+    /// Longest policy text `policy.test` takes, and the length of a line of the protocol: the
+    /// candidate is bounded by the line, not by `maximumFieldLength` (the shipped policy is under
+    /// 8 KiB).
     public static let maximumPolicyLength = 64 * 1024
 
     public static func decode<Bytes: Sequence<UInt8>>(_ line: Bytes) -> DecodedLine {

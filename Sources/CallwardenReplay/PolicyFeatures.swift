@@ -57,9 +57,9 @@ extension CallerHistory {
 }
 
 /// The exemptions in force as the record tells them (`exemption` and `exemption_end` entries).
-struct ReplayExemptions {
+struct ReplayExemptions: Sendable {
     /// An exemption as the router takes it.
-    struct Exemption: Equatable {
+    struct Exemption: Sendable, Equatable {
         var id: Int64
     }
 

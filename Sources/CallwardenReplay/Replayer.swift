@@ -21,7 +21,7 @@ public struct Replayer {
     private var histories: ReplayHistories
     private var exemptions = ReplayExemptions()
     private var calls: [String: ReplayedCall] = [:]
-    private var atCalls = DecisionTally()
+    private var atCalls = DecisionTally(examples: .firstMet)
     private var hangups = HangupTally()
     private var rules: RuleTally
     private var entries = 0
@@ -43,39 +43,79 @@ public struct Replayer {
     public mutating func apply(_ stored: StoredEntry) {
         entries += 1
         let entry = stored.entry
-        if let id = entry.call { follow(call: id, entry) }
+        // The call first: a call's decision point sees the history from before its own entries.
+        if let id = entry.call { apply(entry, toCall: id) }
         switch entry.type {
         case .incident:
-            if let id = entry.call, let kind = entry.kind { calls[id]?.recordAbuse(at: entry.at, kind: kind) }
             histories.addIncident(id: stored.id, entry)
         case .forgiveness:
             histories.forgive(entry)
-        case .warning:
-            if let id = entry.call { calls[id]?.recordWarning(at: entry.at) }
-        case .verdict:
-            if let id = entry.call { calls[id]?.recordVerdict(at: entry.at, entry.outcome == "approve" ? .approve : .deny) }
-        case .hangupRequest:
-            if let id = entry.call { hangupRequest(call: id, at: entry.at) }
         case .callEnd:
             histories.credit(resolvedCall: entry)
-            if let id = entry.call { calls[id] = nil }
-        case .callStart, .purge:
+        case .callStart, .warning, .verdict, .hangupRequest, .purge:
             break
         // Exemption, exemption-end and review entries go to `exemptions.apply(stored)` and
         // `histories.applyMarks(entry)` (PolicyFeatures.swift).
         }
     }
 
+    /// A ladder step of a call. A `call_start` begins the call (a call id may be used again
+    /// after its end); any other entry begins it only when it is not already followed. The
+    /// call is changed where it lies in the dictionary: one lookup per entry.
+    private mutating func apply(_ entry: NewEntry, toCall id: String) {
+        var place = calls.index(forKey: id)
+        if entry.type == .callStart || place == nil {
+            begin(call: id, entry)
+            guard entry.type != .callStart else { return }
+            place = calls.index(forKey: id)
+        }
+        guard let place else { return }
+        switch entry.type {
+        case .incident:
+            if let kind = entry.kind { calls.values[place].recordAbuse(at: entry.at, kind: kind) }
+        case .warning:
+            calls.values[place].recordWarning(at: entry.at)
+        case .verdict:
+            calls.values[place].recordVerdict(at: entry.at, entry.outcome == "approve" ? .approve : .deny)
+        case .hangupRequest:
+            let (old, new) = calls.values[place].hangupRequest(at: entry.at, live: live, candidate: candidate)
+            let call = calls.values[place]
+            if call.compared { hangups.add(old, new, call: id, caller: call.caller.display, at: entry.at) }
+        case .callEnd:
+            calls.remove(at: place)
+        case .callStart, .forgiveness, .purge:
+            break
+        }
+    }
+
     /// Routes every caller with a history as of `now`, and gives the report (its `seconds` is
     /// left for whoever timed the run).
     public func finish() -> ReplayReport {
-        var atNow = DecisionTally()
+        finish(workers: 1)
+    }
+
+    /// `finish()`, the "now" decision points shared out over `workers` threads (this one and
+    /// `workers - 1` more, each started with `threadSetup`).
+    public func finish(workers: Int, threadSetup: @escaping @Sendable () -> Void = {}) -> ReplayReport {
+        let callers = histories.byCaller
+        let live = live, candidate = candidate, now = now, exemptions = exemptions
+        let shares = Parallel.run(workers: workers, count: callers.count, threadSetup: threadSetup) { range in
+            var atNow = DecisionTally(examples: .smallest)
+            var rules = RuleTally(candidate: candidate)
+            let first = callers.index(callers.startIndex, offsetBy: range.lowerBound)
+            let last = callers.index(first, offsetBy: range.count)
+            for (key, history) in callers[first..<last] where !history.isEmpty {
+                let (old, new) = Self.decide(PolicyFeatures.context(caller: .known(key)), history: history, at: now, live: live, candidate: candidate, exemptions: exemptions)
+                rules.add(new)
+                atNow.add(old, new, caller: key)
+            }
+            return (atNow, rules)
+        }
+        var atNow = DecisionTally(examples: .smallest)
         var rules = rules
-        for (key, history) in histories.byCaller where !history.isEmpty {
-            let caller = Caller.known(key)
-            let (old, new) = decide(PolicyFeatures.context(caller: caller), history: history, at: now)
-            rules.add(new)
-            atNow.add(old, new, caller: key)
+        for (tally, ruleTally) in shares {
+            atNow.merge(tally)
+            rules.merge(ruleTally)
         }
         return ReplayReport(
             since: since, now: now, entries: entries, calls: replayedCalls, callersNow: atNow.decisions,
@@ -85,10 +125,9 @@ public struct Replayer {
             unreachable: PolicyFeatures.unreachableRules(of: candidate), seconds: 0)
     }
 
-    /// A call's entry: a `call_start` begins the call (a call id may be used again after its
-    /// end); any other entry begins it only when it is not already followed.
-    private mutating func follow(call id: String, _ entry: NewEntry) {
-        guard entry.type == .callStart || calls[id] == nil else { return }
+    /// A recorded call's decision point: routed with the caller's history as it stood when the
+    /// call was offered, if the call is dated at or after `since`.
+    private mutating func begin(call id: String, _ entry: NewEntry) {
         let caller = entry.caller.map(Caller.known) ?? .anonymous
         let compared = since.map { entry.at >= $0 } ?? true
         calls[id] = ReplayedCall(caller: caller, compared: compared)
@@ -100,15 +139,13 @@ public struct Replayer {
         atCalls.add(old, new, caller: caller.display)
     }
 
-    private mutating func hangupRequest(call id: String, at: Double) {
-        guard var call = calls[id] else { return }
-        calls[id] = nil  // out while it changes: its ladders' arrays are not copied
-        let (old, new) = call.hangupRequest(at: at, live: live, candidate: candidate)
-        if call.compared { hangups.add(old, new, call: id, caller: call.caller.display, at: at) }
-        calls[id] = call
+    private func decide(_ context: CallContext, history: CallerHistory, at: Double) -> (RouteDecision, RouteDecision) {
+        Self.decide(context, history: history, at: at, live: live, candidate: candidate, exemptions: exemptions)
     }
 
-    private func decide(_ context: CallContext, history: CallerHistory, at: Double) -> (RouteDecision, RouteDecision) {
+    private static func decide(
+        _ context: CallContext, history: CallerHistory, at: Double, live: Policy, candidate: Policy, exemptions: ReplayExemptions
+    ) -> (RouteDecision, RouteDecision) {
         let exemption = exemptions.exemption(for: context.caller, at: at)
         return (
             PolicyFeatures.route(live, context, history: history, at: at, exemption: exemption),

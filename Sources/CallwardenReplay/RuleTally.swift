@@ -1,7 +1,7 @@
 import CallwardenCore
 
 /// Which of the candidate's rules decided, and how often its shadow rules held.
-struct RuleTally {
+struct RuleTally: Sendable {
     private let rules: [RoutingRule]
     /// Decision points each rule decided, by its place in the policy.
     private var decided: [Int]
@@ -18,6 +18,12 @@ struct RuleTally {
         let place = decision.trail.count - 1
         if place >= 0, place < decided.count, decision.trail[place].matched { decided[place] += 1 }
         for name in PolicyFeatures.shadowMatches(decision) { shadowMatches[name, default: 0] += 1 }
+    }
+
+    /// Adds what another tally counted (over other decision points, with the same policy).
+    mutating func merge(_ other: RuleTally) {
+        for (place, count) in other.decided.enumerated() where place < decided.count { decided[place] += count }
+        shadowMatches.merge(other.shadowMatches, uniquingKeysWith: +)
     }
 
     /// Rules that decide (not shadow rules) and decided nothing.

@@ -10,10 +10,11 @@ import Logging
 /// Runs `policy.test`: replays the record through a candidate policy beside the live one
 /// (`PolicyReplay`), changing neither.
 ///
-/// One test at a time, each on a thread of its own rather than on an event loop or Swift's
-/// cooperative pool: a replay reads the whole record and takes seconds, and either of those would
-/// hold up the answers of other connections meanwhile. The thread runs at a lower priority (nice
-/// 10) than the threads that route calls, so that a test never slows routing on a busy machine.
+/// One test at a time, on threads of its own rather than on an event loop or Swift's cooperative
+/// pool: a replay reads the whole record and takes seconds, and either of those would hold up the
+/// answers of other connections meanwhile. Its two threads (one reads the record while the other
+/// replays) run at a lower priority (nice 10) than the threads that route calls, so that a test
+/// gives way to routing on a busy machine.
 public final class PolicyTester: Sendable {
     private let store: RecordStore
     private let engine: Engine
@@ -74,7 +75,9 @@ public final class PolicyTester: Sendable {
             return .failure(.invalid(error))
         }
         do {
-            let report = try PolicyReplay.run(store: store, live: live.policy, candidate: candidate, since: since, now: now)
+            let report = try PolicyReplay.run(store: store, live: live.policy, candidate: candidate, since: since, now: now) {
+                _ = callwarden_lower_thread_priority(Self.nice)
+            }
             logger.info("Policy test of \(candidate.name) beside \(live.policy.name) (\(live.hash)): \(report.changed ? "changes" : "no change") over \(report.entries) entries in \(String(format: "%.2f", report.seconds)) s")
             return .success(Outcome(report: report, live: live, candidate: candidate.name))
         } catch {

@@ -62,11 +62,21 @@ struct PolicyTestCommand: ParsableCommand {
     private func test() throws(ControlFailure) -> Bool {
         let (text, hash) = try Self.read(candidate)
         let sinceSeconds = since.flatMap { HumanTime.parseSince($0) }
-        let answer = try options.request("policy.test") { writer in
+        let fields = { (writer: inout JSONWriter) in
             writer.field("policy", text)
             writer.field("path", candidate)
             if let sinceSeconds { writer.field("since", sinceSeconds) }
         }
+        // The daemon would answer a longer line too_long and close the connection.
+        var request = JSONWriter()
+        request.field("type", "policy.test")
+        request.field("id", 1)
+        fields(&request)
+        let length = request.line().utf8.count - 1
+        guard length <= RequestDecoder.maximumPolicyLength else {
+            throw ControlFailure(ExitStatus.dataError, "\(candidate) makes a policy.test request of \(length) bytes; a line of the protocol holds at most \(RequestDecoder.maximumPolicyLength)")
+        }
+        let answer = try options.request("policy.test", fields)
         let changed = answer["changed"]?.bool == true
         if !options.json { PolicyTestReport(answer: answer, candidateFile: candidate, candidateHash: hash).print() }
         return changed
@@ -82,10 +92,6 @@ struct PolicyTestCommand: ParsableCommand {
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ControlFailure(ExitStatus.dataError, "\(path) is not UTF-8 text")
-        }
-        // The request is one line of the protocol; the daemon takes at most 64 KiB of policy text.
-        guard data.count <= RequestDecoder.maximumPolicyLength else {
-            throw ControlFailure(ExitStatus.dataError, "\(path) is \(data.count) bytes; policy.test takes a policy of at most \(RequestDecoder.maximumPolicyLength) bytes")
         }
         let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined().prefix(12)
         return (text, String(hash))
