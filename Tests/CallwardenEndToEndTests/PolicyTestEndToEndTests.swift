@@ -79,6 +79,18 @@ struct PolicyTestEndToEndTests {
         #expect(try daemon.request(["type": "call.offered", "call": "c-3", "caller": Self.nuisanceCaller]).string("queue") == "nuisance")
     }
 
+    @Test("callwardenctl's help, man page and completions know policy test")
+    func documented() throws {
+        let help = try Command.run(Command.callwardenctl, ["policy", "test", "--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("--since"))
+        #expect(help.stdout.contains("Exit status, as diff"))
+        let manual = try String(contentsOf: Daemon.packageRoot.appendingPathComponent("docs/callwardenctl.1"), encoding: .utf8)
+        #expect(manual.contains("Replay the recorded history through a candidate policy"))
+        let bash = try String(contentsOf: Daemon.packageRoot.appendingPathComponent("docs/completions/callwardenctl.bash"), encoding: .utf8)
+        #expect(bash.contains("policy"))
+    }
+
     @Test("An invalid candidate is refused with exit status 65 and file:line, and nothing is replayed")
     func invalidCandidate() throws {
         let daemon = try Self.daemonWithHistory()

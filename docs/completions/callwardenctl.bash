@@ -173,13 +173,13 @@ _callwardenctl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    status|history|explain|tail|forgive|record|reload|check-policy|verify|export|purge|help)
+    status|history|explain|tail|forgive|record|reload|check-policy|policy|verify|export|purge|help)
         # Offer subcommand argument completions
         "_callwardenctl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'status history explain tail forgive record reload check-policy verify export purge help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'status history explain tail forgive record reload check-policy policy verify export purge help' -- "${cur}"))
         ;;
     esac
 }
@@ -340,6 +340,50 @@ _callwardenctl_check-policy() {
     repeating_options=()
     non_repeating_options=()
     __callwardenctl_offer_flags_options 1
+}
+
+_callwardenctl_policy() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __callwardenctl_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    test)
+        # Offer subcommand argument completions
+        "_callwardenctl_policy_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'test' -- "${cur}"))
+        ;;
+    esac
+}
+
+_callwardenctl_policy_test() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --timeout --since)
+    __callwardenctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--since')
+        return
+        ;;
+    esac
 }
 
 _callwardenctl_verify() {

@@ -58,6 +58,7 @@ _callwardenctl() {
             'record:Record an incident by hand (an abuse report that did not come from the switch).'
             'reload:Make callwarden re-read its policy file.'
             'check-policy:Check a policy file without the daemon.'
+            'policy:Try a policy change on the recorded history before applying it.'
             'verify:Check that the record is exactly as recorded: no entry changed, removed or reordered.'
             'export:Write the record, with its hashes, for a third party to keep or verify.'
             'purge:Apply the policy'\''s retention now instead of waiting for the daily run.'
@@ -67,7 +68,7 @@ _callwardenctl() {
         ;;
     arg)
         case "${words[1]}" in
-        status|history|explain|tail|forgive|record|reload|check-policy|verify|export|purge|help)
+        status|history|explain|tail|forgive|record|reload|check-policy|policy|verify|export|purge|help)
             "_callwardenctl_${words[1]}" && ret=0
             ;;
         esac
@@ -191,6 +192,50 @@ _callwardenctl_check-policy() {
     local -i ret=1
     local -ar arg_specs=(
         ':file:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_callwardenctl_policy() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'test:Replay the recorded history through a candidate policy and show what would change.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        test)
+            "_callwardenctl_policy_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_callwardenctl_policy_test() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s socket (default\: $CALLWARDEN_SOCKET, else /run/callwarden/callwarden.sock).]:path:'
+        '--json[Print the daemon'\''s answers as JSON lines, exactly as received, instead of text for people.]'
+        '--timeout[Seconds to wait for an answer.]:seconds:'
+        ':candidate:'
+        '--since[Compare only calls from this time on\: RFC 3339, seconds since 1970, or an age such as 30d or 12h.]:time:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
