@@ -28,7 +28,7 @@ struct CallwardenBench: ParsableCommand {
     @Option(help: "Callers with history to seed (default 1000000; 100000 with --quick).")
     var callers: Int?
 
-    @Flag(help: "A short run (under 30 s): 100,000 callers, shorter loads.")
+    @Flag(help: "A short run (under 45 s): 100,000 callers, shorter loads.")
     var quick = false
 
     @Flag(help: "Run the loads against the floor server only (checks the client's own capacity).")
