@@ -47,7 +47,6 @@ enum PolicyFeatures {
     static func incident(id: Int64, kind: String, entry: NewEntry) -> IncidentSummary {
         IncidentSummary(id: id, kind: kind, at: entry.at)
     }
-
 }
 
 extension CallerHistory {

@@ -18,8 +18,6 @@ struct ReplayHistories {
         creditHorizon = 32 * max(live.standing.creditHalfLife, candidate.standing.creditHalfLife)
     }
 
-    var count: Int { byCaller.count }
-
     /// The caller's history as it stood at a call offered at `at`. Entries recorded before the
     /// call's `call_start` may be dated after the call was offered (the start is written with the
     /// call's first ladder step): those happened during the call, not before it, and are left out.
