@@ -11,7 +11,9 @@
 //        └──────────► CallwardenProtocol, CallwardenRecord, CallwardenCore (directly too)
 //   CallwardenStore ──► CallwardenRecord (the record's format: hashes, chain verification)
 //   CallwardenServer ──► CallwardenStore, CallwardenCore, CallwardenRecord (types in answers)
-//   CallwardenStore, CallwardenEngine, CallwardenServer ──► CallwardenLocking ──► CThreadSanitizer
+//   CallwardenServer ──► CallwardenReplay ──► CallwardenStore, CallwardenCore (`policy.test`), CallwardenLocking
+//   callwarden-bench ──► CallwardenReplay, CallwardenStore (the replay step), CallwardenCore, CallwardenProtocol
+//   CallwardenStore, CallwardenEngine, CallwardenServer, CallwardenReplay ──► CallwardenLocking ──► CThreadSanitizer
 //
 // CallwardenExport reads and verifies an export file from its bytes, for callwardenctl and for
 // anyone who fuzzes or embeds the reader (the library product of the same name).
@@ -89,6 +91,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Replaying the record through a candidate policy
+        // Pure over the record's entries; reads the record only through the store's streaming reader.
+        .target(
+            name: "CallwardenReplay",
+            dependencies: ["CallwardenCore", "CallwardenStore", "CallwardenLocking"],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Where the core meets the store
         .target(
             name: "CallwardenEngine",
@@ -121,6 +131,7 @@ let package = Package(
                 "CallwardenProtocol",
                 "CallwardenEngine",
                 "CallwardenRecord",
+                "CallwardenReplay",
                 "CLinuxShims",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -175,6 +186,9 @@ let package = Package(
             dependencies: [
                 "CallwardenCore",
                 "CallwardenProtocol",
+                "CallwardenReplay",
+                "CallwardenStore",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -187,6 +201,10 @@ let package = Package(
         .testTarget(name: "CallwardenCoreTests", dependencies: ["CallwardenCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CallwardenProtocolTests", dependencies: ["CallwardenProtocol", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio")]),
         .testTarget(name: "CallwardenRecordTests", dependencies: ["CallwardenRecord"]),
+        .testTarget(
+            name: "CallwardenReplayTests",
+            dependencies: ["CallwardenReplay", "CallwardenCore", "CallwardenStore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(
             name: "CallwardenEngineTests",
             dependencies: ["CallwardenEngine", "CallwardenCore", "CallwardenStore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]

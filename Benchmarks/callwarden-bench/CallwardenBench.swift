@@ -28,7 +28,7 @@ struct CallwardenBench: ParsableCommand {
     @Option(help: "Callers with history to seed (default 1000000; 100000 with --quick).")
     var callers: Int?
 
-    @Flag(help: "A short run (under 30 s): 100,000 callers, shorter loads.")
+    @Flag(help: "A short run (under 45 s): 100,000 callers, shorter loads.")
     var quick = false
 
     @Flag(help: "Run the loads against the floor server only (checks the client's own capacity).")
@@ -73,8 +73,18 @@ struct CallwardenBench: ParsableCommand {
     @Flag(name: .customLong("micro-only"), help: "Run only the decision-path microbenchmark.")
     var microOnly = false
 
+    @Flag(name: .customLong("skip-replay"), help: "Skip the policy-test replay step.")
+    var skipReplay = false
+
+    @Flag(name: .customLong("replay-only"), help: "Run only the policy-test replay step.")
+    var replayOnly = false
+
+    @Option(name: .customLong("replay-dir"), help: ArgumentHelp("Keep the replay step's record here and reuse it on the next run (writing it is skipped when it exists). Default: a temporary directory.", valueName: "dir"))
+    var replayDirectory: String?
+
     func validate() throws {
         if floor, skipFloor { throw ValidationError("--floor and --skip-floor exclude each other") }
+        if replayOnly, skipReplay || microOnly { throw ValidationError("--replay-only excludes --skip-replay and --micro-only") }
         if let callers, callers < 1 { throw ValidationError("--callers must be at least 1") }
         if let duration, duration <= 0 { throw ValidationError("--duration must be positive") }
         guard rate > 0, openConnections > 0, closedConnections > 0, window > 0, abuseConnections > 0, abuseWindow > 0 else {
@@ -106,6 +116,14 @@ struct CallwardenBench: ParsableCommand {
         let policyPath = try Locations.policy(policy)
         var report = Report(callers: callers, suite: suite)
         report.header()
+
+        if !skipReplay {
+            report.replay = try ReplayStep.run(callers: callers, policyPath: policyPath, keepIn: replayDirectory)
+            if replayOnly {
+                report.printReplay()
+                return
+            }
+        }
 
         if !skipMicro {
             Report.progress("Decision path (in process, best of several rounds)...")

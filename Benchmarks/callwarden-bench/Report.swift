@@ -1,3 +1,4 @@
+import CallwardenReplay
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -12,6 +13,7 @@ struct Report {
     var micro: [DecisionMicrobench.Figure] = []
     var floor: [LoadSuite.Load: LoadResult] = [:]
     var daemon: DaemonFigures?
+    var replay: ReplayStep.Figures?
 
     static func progress(_ text: String) {
         fflush(nil)  // stdout first, so the two streams interleave in order on a terminal
@@ -39,6 +41,7 @@ struct Report {
     }
 
     func printAll() {
+        if replay != nil { printReplay() }
         if !micro.isEmpty { printMicro() }
         printLoads()
         if let daemon { printDaemon(daemon) }
@@ -117,6 +120,25 @@ struct Report {
     private func bytesPerCaller(_ figures: DaemonFigures) -> Double? {
         guard let loaded = figures.loadedResident, let empty = figures.emptyResident else { return nil }
         return Double(loaded - empty) / Double(callers)
+    }
+
+    /// The policy-test replay: the record, the replay's figures and its target.
+    func printReplay() {
+        guard let figures = replay else { return }
+        let report = figures.report
+        print("\n## Policy test: replaying a year of history (in process)\n")
+        print("| figure | value |")
+        print("|---|---:|")
+        let built = figures.buildSeconds.map { "written in \(Self.seconds($0))" } ?? "reused (--replay-dir)"
+        print("| record: \(Self.count(figures.callers)) callers, \(Self.count(figures.entries)) entries | \(Self.mebibytes(figures.recordBytes)), \(built) |")
+        print("| decision points: recorded calls / callers now | \(Self.count(report.calls)) / \(Self.count(report.callersNow)) |")
+        print("| hang-up requests replayed | \(Self.count(report.hangups.requests)) |")
+        print("| changes found (calls / callers now / callers in all) | \(Self.count(report.atCalls.changed)) / \(Self.count(report.atNow.changed)) / \(Self.count(report.callersChanged)) |")
+        print("| replay time | \(Self.seconds(report.seconds)) (\(Self.rate(Double(report.entries) / max(report.seconds, 1e-9))) entries/s) |")
+        if let growth = figures.peakGrowth { print("| resident memory the replay added at its peak | \(Self.mebibytes(growth)) |") }
+        let scale = figures.callers == 1_000_000 ? "" : " (measured with \(Self.count(figures.callers)) callers)"
+        let verdict = report.seconds < ReplayStep.target ? "PASS" : "MISS"
+        print("\npolicy test: a year of history for 1,000,000 callers replays in < \(Int(ReplayStep.target)) s: \(Self.seconds(report.seconds)), \(verdict)\(scale)")
     }
 
     // MARK: Targets

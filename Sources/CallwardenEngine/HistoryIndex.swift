@@ -27,15 +27,9 @@ struct HistoryIndex {
     mutating func apply(_ stored: StoredEntry) {
         let entry = stored.entry
         applyToLadder(entry, recordedAt: stored.recordedAt)
-        switch entry.type {
-        case .exemption:
-            if let exemption = Exemption(recorded: stored) { exemptions.add(exemption) }
+        if entry.type == .exemption || entry.type == .exemptionEnd {
+            exemptions.apply(stored)
             return
-        case .exemptionEnd:
-            if let ref = entry.ref { exemptions.remove(id: ref) }
-            return
-        default:
-            break
         }
         guard let caller = entry.caller else {
             if entry.type == .incident { incidents += 1 }
@@ -48,13 +42,9 @@ struct HistoryIndex {
         case .forgiveness:
             guard let ref = entry.ref else { return }
             histories[caller]?.forgive(incident: ref)
-            if let until = entry.until, until > entry.at { histories[caller]?.grace = GraceWindow(from: entry.at, until: until) }
+            histories[caller]?.applyMarks(of: entry)
         case .review:
-            switch entry.outcome {
-            case ReviewDecision.renew.rawValue: histories[caller]?.review.renewedAt = entry.at
-            case ReviewDecision.end.rawValue: histories[caller]?.review.endedAt = entry.at
-            default: return
-            }
+            histories[caller]?.applyMarks(of: entry)
         case .callEnd:
             // A calm call counts in the caller's favour only once they have a history.
             guard entry.outcome == "resolved", histories[caller] != nil else { return }
@@ -92,20 +82,7 @@ extension Dictionary where Key == String, Value == CallerHistory {
     /// Adds an incident entry to its caller's summary, at start-up and as each write is queued.
     /// Incidents of the anonymous class (no caller) are recorded but never tracked.
     mutating func addIncident(id: Int64, _ entry: NewEntry) {
-        guard let caller = entry.caller, let kind = entry.kind else { return }
-        let trust = entry.attestation.flatMap(CallerIDTrust.init(rawValue:)) ?? .none
-        self[caller, default: CallerHistory()].incidents.append(IncidentSummary(id: id, kind: kind, at: entry.at, trust: trust))
-    }
-}
-
-extension Exemption {
-    /// The exemption an `exemption` entry added; nil for an entry that does not read as one (the
-    /// record is checked, not trusted: such an entry exempts no one).
-    init?(recorded stored: StoredEntry) {
-        let entry = stored.entry
-        guard entry.type == .exemption, let target = entry.caller, let words = entry.outcome else { return nil }
-        let routes = Set(words.split(separator: ",").compactMap { Route(rawValue: String($0)) }).subtracting([.normal])
-        guard !routes.isEmpty else { return nil }
-        self.init(id: stored.id, target: target, routes: routes, reason: entry.note ?? "", until: entry.until, by: entry.by, at: entry.at)
+        guard let caller = entry.caller, let incident = IncidentSummary(id: id, recorded: entry) else { return }
+        self[caller, default: CallerHistory()].incidents.append(incident)
     }
 }

@@ -33,6 +33,9 @@ public enum Request: Sendable, Equatable {
     case reviewList(within: Double?)
     /// Renew or end a caller's restriction.
     case review(caller: String, action: ReviewAction, reason: String)
+    /// Replay the record through a candidate policy (its text) beside the live one; `path` names
+    /// the candidate in its error messages; calls dated before `since` are not decision points.
+    case policyTest(policy: String, path: String?, since: Double?)
 
     public enum Verdict: String, Sendable, CaseIterable { case approve, deny }
     public enum EndedBy: String, Sendable, CaseIterable { case caller, agent, system }
@@ -45,7 +48,7 @@ public enum Request: Sendable, Equatable {
              .hangupRequest(_, _, let at), .callEnded(_, _, _, let at), .history(_, let at, _, _), .explain(_, _, let at),
              .forgive(_, _, _, _, let at):
             at
-        case .status, .reload, .verify, .export, .tail, .purge, .exemptAdd, .exemptRemove, .exemptList, .reviewList, .review:
+        case .status, .reload, .verify, .export, .tail, .purge, .exemptAdd, .exemptRemove, .exemptList, .reviewList, .review, .policyTest:
             nil
         }
     }
@@ -77,6 +80,7 @@ public enum Request: Sendable, Equatable {
         case .reviewList: .reviewList
         case .review(_, .renew, _): .reviewRenew
         case .review(_, .end, _): .reviewEnd
+        case .policyTest: .policyTest
         }
     }
 }
@@ -118,6 +122,7 @@ public enum RequestType: String, Sendable, CaseIterable {
     case reviewList = "review.list"
     case reviewRenew = "review.renew"
     case reviewEnd = "review.end"
+    case policyTest = "policy.test"
 
     /// The role a peer needs to send this type of request.
     public var role: Role {
@@ -126,7 +131,7 @@ public enum RequestType: String, Sendable, CaseIterable {
         case .status: .none
         case .callOffered, .abuse, .warning, .supervisor, .hangupRequest, .callEnded: .telephony
         case .history, .explain, .forgive, .reload, .verify, .export, .tail, .purge,
-             .exemptAdd, .exemptRemove, .exemptList, .reviewList, .reviewRenew, .reviewEnd: .admin
+             .exemptAdd, .exemptRemove, .exemptList, .reviewList, .reviewRenew, .reviewEnd, .policyTest: .admin
         }
     }
 
@@ -151,6 +156,7 @@ public enum RequestType: String, Sendable, CaseIterable {
         case .exemptRemove: ["exemption", "reason"]
         case .reviewList: ["within"]
         case .reviewRenew, .reviewEnd: ["caller", "reason"]
+        case .policyTest: ["policy", "path", "since"]
         }
         return (type, fields)
     })

@@ -22,6 +22,10 @@ public enum RequestDecoder {
     public static let defaultHistoryPage = 100
     /// Longest period a request may name in seconds (`grace`, `within`): 100 years.
     public static let longestPeriod: Double = 100 * 365.25 * 86400
+    /// Longest policy text `policy.test` takes, and the length of a line of the protocol: the
+    /// candidate is bounded by the line, not by `maximumFieldLength` (the shipped policy is under
+    /// 8 KiB).
+    public static let maximumPolicyLength = 64 * 1024
 
     public static func decode<Bytes: Sequence<UInt8>>(_ line: Bytes) -> DecodedLine {
         let value: JSONValue
@@ -115,6 +119,11 @@ public enum RequestDecoder {
             return .reviewList(within: try fields.seconds("within", in: 0...RequestDecoder.longestPeriod))
         case .reviewRenew, .reviewEnd:
             return .review(caller: try fields.required("caller"), action: type == .reviewRenew ? .renew : .end, reason: try fields.required("reason"))
+        case .policyTest:
+            guard let policy = try fields.optional("policy", maximumLength: RequestDecoder.maximumPolicyLength), !policy.isEmpty else {
+                throw ProtocolError(.badRequest, "missing field 'policy' for policy.test: the candidate policy's text")
+            }
+            return .policyTest(policy: policy, path: try fields.optional("path"), since: try fields.time("since"))
         }
     }
 }
@@ -133,11 +142,11 @@ private struct Fields {
         throw ProtocolError(.badRequest, "unknown field '\(key)' for \(type.rawValue); its fields: \(valid)")
     }
 
-    func optional(_ name: String) throws(ProtocolError) -> String? {
+    func optional(_ name: String, maximumLength: Int = RequestDecoder.maximumFieldLength) throws(ProtocolError) -> String? {
         guard let value = object[name], value != .null else { return nil }
         guard let text = value.string else { throw ProtocolError(.badRequest, "'\(name)' must be a string, not \(value.typeName)") }
-        guard text.utf8.count <= RequestDecoder.maximumFieldLength else {
-            throw ProtocolError(.badRequest, "'\(name)' is longer than \(RequestDecoder.maximumFieldLength) bytes")
+        guard text.utf8.count <= maximumLength else {
+            throw ProtocolError(.badRequest, "'\(name)' is longer than \(maximumLength) bytes")
         }
         // The record binds text as C strings would end it: a NUL would be acknowledged, stored cut
         // short, and from then on fail verification. Refused, so that what is stored is what was sent.

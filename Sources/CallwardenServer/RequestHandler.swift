@@ -9,10 +9,12 @@ import Logging
 /// the rest wait for the record's group commit.
 public struct RequestHandler: Sendable {
     let engine: Engine
+    let policyTester: PolicyTester
     let logger: Logger
 
-    public init(engine: Engine, logger: Logger) {
+    public init(engine: Engine, policyTester: PolicyTester, logger: Logger) {
         self.engine = engine
+        self.policyTester = policyTester
         self.logger = logger
     }
 
@@ -164,6 +166,8 @@ public struct RequestHandler: Sendable {
                 // Walks every caller: off the event loop, on a copy of memory.
                 let list = engine.reviews(within: within)
                 return success(id: id, type: type) { Responses.write(list, to: &$0) }
+            case .policyTest(let policy, let path, let since):
+                return await policyTest(policy, path: path, since: since, id: id, type: type)
             case .callOffered, .explain, .reload, .abuse, .forgive, .warning, .supervisor, .hangupRequest, .callEnded, .tail,
                  .exemptAdd, .exemptRemove, .exemptList, .review:
                 return failure(ProtocolError(.internalError, "internal error"), id: id, type: type)
@@ -194,6 +198,18 @@ public struct RequestHandler: Sendable {
         }
     }
 
+    /// `policy.test`: a candidate that does not parse is refused as a reload would refuse it.
+    private func policyTest(_ text: String, path: String?, since: Double?, id: String?, type: String) async -> String {
+        switch await policyTester.test(policy: text, path: path, since: since) {
+        case .success(let outcome):
+            return success(id: id, type: type) { Responses.write(outcome, to: &$0) }
+        case .failure(.invalid(let errors)):
+            return refusedPolicy(errors, message: "the candidate policy is invalid; nothing was replayed", id: id, type: type)
+        case .failure(.refused(let error)):
+            return failure(error, id: id, type: type)
+        }
+    }
+
     private func reload(id: String?, type: String) -> String {
         switch engine.reload() {
         case .reloaded(let loaded):
@@ -201,17 +217,22 @@ public struct RequestHandler: Sendable {
                 writer.object("policy") { Responses.writePolicy(loaded, to: &$0) }
             }
         case .refused(let errors, let kept):
-            var writer = JSONWriter()
-            if let id { writer.field("id", raw: id) }
-            writer.field("ok", false)
-            writer.object("error") { error in
-                error.field("code", ProtocolError.Code.badRequest.rawValue)
-                error.field("message", "policy refused; \(kept.policy.name) (\(kept.hash)) keeps serving")
-                error.strings("errors", errors.errors.map(\.description))
-            }
-            engine.count(request: type, error: ProtocolError.Code.badRequest.rawValue)
-            return writer.line()
+            return refusedPolicy(errors, message: "policy refused; \(kept.policy.name) (\(kept.hash)) keeps serving", id: id, type: type)
         }
+    }
+
+    /// `bad_request` with every error of a policy file in `error.errors`, one `file:line: ...` each.
+    private func refusedPolicy(_ errors: PolicyErrors, message: String, id: String?, type: String) -> String {
+        var writer = JSONWriter()
+        if let id { writer.field("id", raw: id) }
+        writer.field("ok", false)
+        writer.object("error") { error in
+            error.field("code", ProtocolError.Code.badRequest.rawValue)
+            error.field("message", message)
+            error.strings("errors", errors.errors.map(\.description))
+        }
+        engine.count(request: type, error: ProtocolError.Code.badRequest.rawValue)
+        return writer.line()
     }
 
     func success(id: String?, type: String, counted: Bool = false, _ body: (inout JSONWriter) -> Void) -> String {

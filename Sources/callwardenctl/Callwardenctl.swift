@@ -15,8 +15,8 @@ struct Callwardenctl: ParsableCommand {
             socket. Output is meant for people; --json prints the daemon's answers as they are, one \
             JSON object per line, for scripts.
 
-            Exit status: 0 done; 1 the record (or an export) does not verify, or a policy file is \
-            invalid (check-policy); 64 wrong usage; 65 the daemon refused the input (bad_request, \
+            Exit status: 0 done; 1 the record (or an export) does not verify, a policy file is \
+            invalid (check-policy), or a candidate policy would change something (policy test); 64 wrong usage; 65 the daemon refused the input (bad_request, \
             unknown_kind, unknown_call) or an export file cannot be read; 69 the daemon cannot be \
             reached (no socket, nothing listening) or the record is unavailable; 70 the daemon failed \
             internally; 73 an output file cannot be written; 76 the daemon does not know the request \
@@ -26,7 +26,7 @@ struct Callwardenctl: ParsableCommand {
         version: "1",
         groupedSubcommands: [
             CommandGroup(name: "Looking", subcommands: [StatusCommand.self, HistoryCommand.self, ExplainCommand.self, TailCommand.self]),
-            CommandGroup(name: "Acting", subcommands: [ForgiveCommand.self, RecordCommand.self, ReloadCommand.self, CheckPolicyCommand.self]),
+            CommandGroup(name: "Acting", subcommands: [ForgiveCommand.self, RecordCommand.self, ReloadCommand.self, CheckPolicyCommand.self, PolicyCommand.self]),
             CommandGroup(name: "Fairness", subcommands: [ExemptCommand.self, ReviewCommand.self]),
             CommandGroup(name: "The record", subcommands: [VerifyCommand.self, ExportCommand.self, PurgeCommand.self]),
         ])

@@ -57,7 +57,7 @@ struct Daemon {
         let server = EventServer(
             configuration: .init(target: target, roles: roles, limits: ConnectionLimits(
                 maximumConnections: options.maximumConnections, partialLineSeconds: options.lineTimeout)),
-            handler: RequestHandler(engine: engine, logger: logger),
+            handler: RequestHandler(engine: engine, policyTester: PolicyTester(store: store, engine: engine, logger: logger), logger: logger),
             feed: feed,
             logger: logger,
             onRunning: {

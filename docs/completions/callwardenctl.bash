@@ -173,13 +173,13 @@ _callwardenctl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    status|history|explain|tail|forgive|record|reload|check-policy|verify|export|purge|help)
+    status|history|explain|tail|forgive|record|reload|check-policy|policy|exempt|review|verify|export|purge|help)
         # Offer subcommand argument completions
         "_callwardenctl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'status history explain tail forgive record reload check-policy verify export purge help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'status history explain tail forgive record reload check-policy policy exempt review verify export purge help' -- "${cur}"))
         ;;
     esac
 }
@@ -263,7 +263,7 @@ _callwardenctl_forgive() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--socket --timeout --reason --incident)
+    non_repeating_options=(--socket --timeout --reason --incident --grace)
     __callwardenctl_offer_flags_options 1
 
     # Offer option value completions
@@ -278,6 +278,9 @@ _callwardenctl_forgive() {
         return
         ;;
     '--incident')
+        return
+        ;;
+    '--grace')
         return
         ;;
     esac
@@ -340,6 +343,225 @@ _callwardenctl_check-policy() {
     repeating_options=()
     non_repeating_options=()
     __callwardenctl_offer_flags_options 1
+}
+
+_callwardenctl_policy() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __callwardenctl_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    test)
+        # Offer subcommand argument completions
+        "_callwardenctl_policy_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'test' -- "${cur}"))
+        ;;
+    esac
+}
+
+_callwardenctl_policy_test() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --timeout --since)
+    __callwardenctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--since')
+        return
+        ;;
+    esac
+}
+
+_callwardenctl_exempt() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __callwardenctl_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    add|remove|list)
+        # Offer subcommand argument completions
+        "_callwardenctl_exempt_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'add remove list' -- "${cur}"))
+        ;;
+    esac
+}
+
+_callwardenctl_exempt_add() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=(--routes)
+    non_repeating_options=(--socket --timeout --reason --until)
+    __callwardenctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--reason')
+        return
+        ;;
+    '--until')
+        return
+        ;;
+    '--routes')
+        return
+        ;;
+    esac
+}
+
+_callwardenctl_exempt_remove() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --timeout --reason)
+    __callwardenctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--reason')
+        return
+        ;;
+    esac
+}
+
+_callwardenctl_exempt_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --timeout)
+    __callwardenctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+}
+
+_callwardenctl_review() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __callwardenctl_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    list|renew|end)
+        # Offer subcommand argument completions
+        "_callwardenctl_review_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'list renew end' -- "${cur}"))
+        ;;
+    esac
+}
+
+_callwardenctl_review_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --timeout --within)
+    __callwardenctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--within')
+        return
+        ;;
+    esac
+}
+
+_callwardenctl_review_renew() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --timeout --reason)
+    __callwardenctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--reason')
+        return
+        ;;
+    esac
+}
+
+_callwardenctl_review_end() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --timeout --reason)
+    __callwardenctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--reason')
+        return
+        ;;
+    esac
 }
 
 _callwardenctl_verify() {

@@ -58,6 +58,9 @@ _callwardenctl() {
             'record:Record an incident by hand (an abuse report that did not come from the switch).'
             'reload:Make callwarden re-read its policy file.'
             'check-policy:Check a policy file without the daemon.'
+            'policy:Try a policy change on the recorded history before applying it.'
+            'exempt:Keep callers (a register of vulnerable callers, a partner'\''s switchboard) from restricting routes.'
+            'review:Restrictions due for review: list them, renew one, or end one.'
             'verify:Check that the record is exactly as recorded: no entry changed, removed or reordered.'
             'export:Write the record, with its hashes, for a third party to keep or verify.'
             'purge:Apply the policy'\''s retention now instead of waiting for the daily run.'
@@ -67,7 +70,7 @@ _callwardenctl() {
         ;;
     arg)
         case "${words[1]}" in
-        status|history|explain|tail|forgive|record|reload|check-policy|verify|export|purge|help)
+        status|history|explain|tail|forgive|record|reload|check-policy|policy|exempt|review|verify|export|purge|help)
             "_callwardenctl_${words[1]}" && ret=0
             ;;
         esac
@@ -145,6 +148,7 @@ _callwardenctl_forgive() {
         ':caller:'
         '--reason[Why\: kept in the record (required).]:text:'
         '--incident[Forgive only this incident (its id, from `history`).]:id:'
+        '--grace[A grace period (30d)\: light incidents in it do not restore a restriction. Default\: the policy'\''s; 0 for none.]:period:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -191,6 +195,205 @@ _callwardenctl_check-policy() {
     local -i ret=1
     local -ar arg_specs=(
         ':file:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_callwardenctl_policy() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'test:Replay the recorded history through a candidate policy and show what would change.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        test)
+            "_callwardenctl_policy_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_callwardenctl_policy_test() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s socket (default\: $CALLWARDEN_SOCKET, else /run/callwarden/callwarden.sock).]:path:'
+        '--json[Print the daemon'\''s answers as JSON lines, exactly as received, instead of text for people.]'
+        '--timeout[Seconds to wait for an answer.]:seconds:'
+        ':candidate:'
+        '--since[Compare only calls from this time on\: RFC 3339, seconds since 1970, or an age such as 30d or 12h.]:time:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_callwardenctl_exempt() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'add:Exempt a caller, or every number under a prefix (+44800*).'
+            'remove:End an exemption (its id, from `exempt list`).'
+            'list:Every exemption, lapsed ones too.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        add|remove|list)
+            "_callwardenctl_exempt_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_callwardenctl_exempt_add() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s socket (default\: $CALLWARDEN_SOCKET, else /run/callwarden/callwarden.sock).]:path:'
+        '--json[Print the daemon'\''s answers as JSON lines, exactly as received, instead of text for people.]'
+        '--timeout[Seconds to wait for an answer.]:seconds:'
+        ':target:'
+        '--reason[Why\: kept in the record (required).]:text:'
+        '--until[When it lapses\: RFC 3339, or a period from now (90d). Default\: until removed.]:time:'
+        '--routes[Routes never given\: nuisance (default), supervisor, or both.]:route:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_callwardenctl_exempt_remove() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s socket (default\: $CALLWARDEN_SOCKET, else /run/callwarden/callwarden.sock).]:path:'
+        '--json[Print the daemon'\''s answers as JSON lines, exactly as received, instead of text for people.]'
+        '--timeout[Seconds to wait for an answer.]:seconds:'
+        ':exemption:'
+        '--reason[Why\: kept in the record (required).]:text:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_callwardenctl_exempt_list() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s socket (default\: $CALLWARDEN_SOCKET, else /run/callwarden/callwarden.sock).]:path:'
+        '--json[Print the daemon'\''s answers as JSON lines, exactly as received, instead of text for people.]'
+        '--timeout[Seconds to wait for an answer.]:seconds:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_callwardenctl_review() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'list:Restrictions due within a period (default 14d), and those already past review.'
+            'renew:Keep a caller'\''s restriction for another review period, from now.'
+            'end:End a caller'\''s restriction now; new abuse restores it.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        list|renew|end)
+            "_callwardenctl_review_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_callwardenctl_review_list() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s socket (default\: $CALLWARDEN_SOCKET, else /run/callwarden/callwarden.sock).]:path:'
+        '--json[Print the daemon'\''s answers as JSON lines, exactly as received, instead of text for people.]'
+        '--timeout[Seconds to wait for an answer.]:seconds:'
+        '--within[How far ahead to look\: 7d, 2w, ...]:period:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_callwardenctl_review_renew() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s socket (default\: $CALLWARDEN_SOCKET, else /run/callwarden/callwarden.sock).]:path:'
+        '--json[Print the daemon'\''s answers as JSON lines, exactly as received, instead of text for people.]'
+        '--timeout[Seconds to wait for an answer.]:seconds:'
+        ':caller:'
+        '--reason[Why\: kept in the record (required).]:text:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_callwardenctl_review_end() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s socket (default\: $CALLWARDEN_SOCKET, else /run/callwarden/callwarden.sock).]:path:'
+        '--json[Print the daemon'\''s answers as JSON lines, exactly as received, instead of text for people.]'
+        '--timeout[Seconds to wait for an answer.]:seconds:'
+        ':caller:'
+        '--reason[Why\: kept in the record (required).]:text:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

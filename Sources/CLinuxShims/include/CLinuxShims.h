@@ -28,4 +28,8 @@ typedef struct {
 /// Returns whether any memory was released.
 int callwarden_release_free_memory(void);
 
+/// Sets the calling thread's nice value (0 to 19: higher yields to the other threads), so that
+/// long background work gives way to the threads that answer calls. Returns 0 on success.
+int callwarden_lower_thread_priority(int nice);
+
 #endif

@@ -53,6 +53,10 @@ enum RequestEncoder {
             time(&writer, "since", since)
             if let after { writer.field("after", after) }
             if let limit { writer.field("limit", limit) }
+        case .policyTest(let policy, let path, let since):
+            writer.field("policy", policy)
+            optional(&writer, "path", path)
+            time(&writer, "since", since)
         }
         return writer.line()
     }
@@ -69,6 +73,8 @@ enum RequestEncoder {
         case .explain(let caller, let dialed, _): [caller] + [dialed].compactMap { $0 }
         case .forgive(let caller, let reason, _, _): [caller, reason]
         case .export(let caller, _, _, _): [caller].compactMap { $0 }
+        // The candidate policy is held to the line, not to a field's length: checked apart.
+        case .policyTest(_, let path, _): [path].compactMap { $0 }
         case .status, .reload, .verify, .tail, .purge: []
         }
     }

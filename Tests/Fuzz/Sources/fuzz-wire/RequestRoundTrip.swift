@@ -48,6 +48,11 @@ enum RequestRoundTrip {
             if let limit { require((1...1000).contains(limit), "limit \(limit) out of range") }
         }
         if case .forgive(_, _, let incident?, _) = request { require(incident > 0, "incident \(incident) not positive") }
+        if case .policyTest(let policy, _, let since) = request {
+            require(!policy.isEmpty && policy.utf8.count <= RequestDecoder.maximumPolicyLength, "a candidate policy of \(policy.utf8.count) bytes was accepted")
+            require(!policy.utf8.contains(0), "a NUL was accepted")
+            if let since { require(EventTime.window.contains(since), "since \(since) outside the window") }
+        }
         for text in RequestEncoder.texts(request) {
             require(!text.utf8.contains(0), "a NUL was accepted")
             require(text.utf8.count <= RequestDecoder.maximumFieldLength, "an over-long field was accepted")

@@ -1,0 +1,98 @@
+import CallwardenCore
+import CallwardenReplay
+import CallwardenStore
+import Foundation
+import Logging
+
+/// `policy.test`'s replay over a year of history for K callers: the replay function over the
+/// store, as the daemon runs it for `callwardenctl policy test`, without the socket. The
+/// candidate is the shipped policy with its nuisance rule sending callers to a callback queue,
+/// so that the report has changes to count.
+enum ReplayStep {
+    struct Figures {
+        var callers: Int
+        var entries: Int
+        /// Seconds to write the record; nil when a kept one was reused.
+        var buildSeconds: Double?
+        var recordBytes: Int
+        var report: ReplayReport
+        /// Resident memory the replay added at its peak.
+        var peakGrowth: Int?
+    }
+
+    /// The replay must take under this many seconds for 1,000,000 callers.
+    static let target = 10.0
+
+    static func run(callers: Int, policyPath: String, keepIn kept: String?) throws -> Figures {
+        guard callers <= ReplayRecord.maximumCallers else { throw BenchFailure("the replay record holds at most \(ReplayRecord.maximumCallers) callers") }
+        let directory = try kept ?? Scratch.makeDirectory("cwreplay")
+        defer { if kept == nil { Scratch.removeDirectory(directory) } }
+        var logger = Logger(label: "callwarden-bench.replay")
+        logger.logLevel = .warning
+        let store = try RecordStore(directory: directory, logger: logger)
+        let writerDone = DispatchSemaphore(value: 0)
+        Task.detached {
+            await store.runWriter()
+            writerDone.signal()
+        }
+        defer {
+            store.stopWriter()
+            writerDone.wait()
+        }
+
+        // The record's year ends at the time kept beside it, so a kept record replays the same.
+        let marker = directory + "/replay-record"
+        var buildSeconds: Double?
+        let now: Double
+        if store.nextID > 1 {
+            let fields = ((try? String(contentsOfFile: marker, encoding: .utf8)) ?? "").split(separator: " ")
+            guard fields.count == 2, Int(fields[0]) == callers, let end = Double(fields[1]) else {
+                throw BenchFailure("\(directory) holds a record that is not a replay record of \(callers) callers; remove it or choose another --replay-dir")
+            }
+            now = end
+            Report.progress("Replay: reusing the record of \(Report.count(callers)) callers in \(directory)")
+        } else {
+            now = Date().timeIntervalSince1970.rounded(.down)
+            Report.progress("Replay: writing a year of history for \(Report.count(callers)) callers...")
+            let started = Monotonic.nanoseconds()
+            let written = try ReplayRecord(population: Population(withHistory: callers), now: now).write(into: store)
+            buildSeconds = Monotonic.seconds(since: started)
+            try "\(callers) \(now)".write(toFile: marker, atomically: true, encoding: .utf8)
+            Report.progress("  \(Report.count(written)) entries in \(Report.seconds(buildSeconds!))")
+        }
+
+        let text = try String(contentsOfFile: policyPath, encoding: .utf8)
+        let live = try PolicyParser.parse(text, file: policyPath)
+        let candidate = try PolicyParser.parse(
+            text.replacingOccurrences(of: "    route: nuisance\n    queue: nuisance\n    priority: 0\n", with: "    route: normal\n    queue: callback\n    priority: 2\n"),
+            file: "candidate")
+
+        Report.progress("Replay: the record through a candidate policy beside the live one...")
+        let before = Memory.resetPeak()
+        let report = try PolicyReplay.run(store: store, live: live, candidate: candidate, since: nil, now: now)
+        let peak = Memory.peak()
+        Report.progress("  \(Report.count(report.entries)) entries, \(Report.count(report.calls)) calls, \(Report.count(report.callersNow)) callers now in \(Report.seconds(report.seconds))")
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: store.path)[.size] as? Int) ?? 0
+        return Figures(
+            callers: callers, entries: report.entries, buildSeconds: buildSeconds, recordBytes: bytes, report: report,
+            peakGrowth: before.flatMap { start in peak.map { $0 - start } })
+    }
+}
+
+/// This process's resident memory, from /proc/self/status.
+enum Memory {
+    /// Resets the peak resident size (VmHWM) to the current one; returns the current one.
+    static func resetPeak() -> Int? {
+        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+        return field("VmRSS:")
+    }
+
+    static func peak() -> Int? { field("VmHWM:") }
+
+    private static func field(_ name: String) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name) }),
+              let kib = Int(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
+        return kib * 1024
+    }
+}
