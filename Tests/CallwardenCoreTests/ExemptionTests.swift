@@ -69,4 +69,11 @@ struct ExemptionTests {
         register.add(Exemption(id: 3, target: "+447700900123", routes: [.normal, .nuisance], reason: "r", at: 0))
         #expect(register.all.first?.routes == [.nuisance])
     }
+
+    @Test("Prefix patterns are + and digits ending in *", arguments: [
+        ("+4477009*", true), ("+1*", true), ("+44", false), ("4477*", false), ("+*", false), ("+44*1*", false), ("+44 77*", false),
+    ])
+    func patterns(target: String, valid: Bool) {
+        #expect(Exemption.isValidPattern(target) == valid)
+    }
 }

@@ -31,6 +31,11 @@ public struct Exemption: Sendable, Equatable {
 
     /// Whether the target is a prefix pattern rather than one caller.
     public var isPattern: Bool { target.hasSuffix("*") }
+
+    /// Whether `target` is a prefix pattern an exemption can take: `+`, 1 to 20 digits, `*`.
+    public static func isValidPattern(_ target: String) -> Bool {
+        target.hasSuffix("*") && NumberPattern.isValid(target)
+    }
 }
 
 /// Every exemption in force or lapsed, found by caller for each call.
