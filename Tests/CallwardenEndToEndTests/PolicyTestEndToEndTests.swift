@@ -49,7 +49,7 @@ struct PolicyTestEndToEndTests {
         #expect(same.status == 0, "\(same.stdout)\(same.stderr)")
         #expect(same.stdout.contains("Nothing would change."))
 
-        let moved = shipped.replacingOccurrences(of: "    route: nuisance\n    queue: nuisance\n    priority: 0\n", with: "    route: normal\n    queue: callback\n    priority: 2\n")
+        let moved = shipped.replacingOccurrences(of: "    review: 180d\n    route: nuisance\n    queue: nuisance\n    priority: 0\n", with: "    route: normal\n    queue: callback\n    priority: 2\n")
         #expect(moved != shipped)
         let path = try Self.candidate(daemon, moved)
         let changed = try Command.ctl(daemon, ["policy", "test", path])

@@ -94,6 +94,6 @@ enum Policies {
     /// The shipped policy with its nuisance rule sending callers to a callback queue instead of
     /// the nuisance queue.
     static func nuisanceToCallback() throws -> Policy {
-        try shipped(replacing: "    route: nuisance\n    queue: nuisance\n    priority: 0\n", with: "    route: normal\n    queue: callback\n    priority: 2\n")
+        try shipped(replacing: "    review: 180d\n    route: nuisance\n    queue: nuisance\n    priority: 0\n", with: "    route: normal\n    queue: callback\n    priority: 2\n")
     }
 }

@@ -58,9 +58,8 @@ extension EngineState {
     /// plan, patterns as `+` and digits followed by `*`.
     func exemptionTarget(_ text: String) throws(EngineError) -> String {
         if text.hasSuffix("*") {
-            let digits = text.dropFirst().dropLast()
-            guard text.hasPrefix("+"), (1...15).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-                throw .badRequest("a pattern is '+', 1 to 15 digits and '*' (+44800*), not '\(text)'")
+            guard Exemption.isValidPattern(text) else {
+                throw .badRequest("a pattern is '+', 1 to 20 digits and '*' (+44800*), not '\(text)'")
             }
             return text
         }
