@@ -9,7 +9,8 @@ struct CheckPolicyCommand: ParsableCommand {
         abstract: "Check a policy file without the daemon.",
         discussion: """
             Reads the file with the same parser as callwardend and prints what `callwardend \
-            --check-policy` prints: a one-line summary of a valid policy, or every error with file, \
+            --check-policy` prints: a one-line summary of a valid policy (and a warning for each rule \
+            an earlier rule always catches first), or every error with file, \
             line and key. Exits 0 if the policy is valid, 1 if not. Needs no socket and no role.
             """)
 
@@ -30,7 +31,7 @@ struct CheckPolicyCommand: ParsableCommand {
             let policy = try PolicyParser.parse(text, file: file)
             // The same short hash as the daemon's `status`: the first 12 hex digits of the file's SHA-256.
             let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined().prefix(12)
-            print("\(file): policy \(policy.name) (\(hash)) is valid: \(policy.categories.count) kinds, \(policy.rules.count) rules, \(policy.detection.count) detection rules")
+            for line in policy.checkReport(file: file, hash: hash) { print(line) }
         } catch {
             try fail(error.description)
         }

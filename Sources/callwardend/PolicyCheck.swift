@@ -9,7 +9,7 @@ enum PolicyCheck {
         do {
             let loaded = try LoadedPolicy.load(path: path)
             let policy = loaded.policy
-            print("\(path): policy \(policy.name) (\(loaded.hash)) is valid: \(policy.categories.count) kinds, \(policy.rules.count) rules, \(policy.detection.count) detection rules")
+            for line in policy.checkReport(file: path, hash: loaded.hash) { print(line) }
             return 0
         } catch {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))

@@ -118,3 +118,18 @@ struct PolicyParserTests {
         #expect(policy.categories["verbal"]?.halfLife == seconds)
     }
 }
+
+@Suite("A key given twice")
+struct DuplicateKeyTests {
+    @Test("names the key and its mapping's line, without repeating the file")
+    func duplicateKey() throws {
+        let shipped = try String(contentsOfFile: PolicyParserTests.shippedPolicyPath, encoding: .utf8)
+        let text = shipped.replacingOccurrences(of: "    review: 180d\n    route: nuisance\n", with: "    review: 180d\n    route: nuisance\n    review: 1d\n")
+        let errors = try #require(throws: PolicyErrors.self) { try PolicyParser.parse(text, file: "p.yaml") }
+        #expect(errors.errors.count == 1)
+        let error = try #require(errors.errors.first)
+        #expect(error.message.contains("'review'"))
+        #expect(error.line > 0)
+        #expect(!error.description.contains("# callwarden policy"))
+    }
+}

@@ -17,6 +17,43 @@ struct PolicyEndToEndTests {
         #expect(result.output.contains("is valid"))
     }
 
+    @Test("A valid policy with a rule an earlier one always catches first passes --check-policy with a warning naming its line")
+    func unreachableRuleWarned() throws {
+        let shipped = try Daemon.shippedPolicyText()
+        let covered = """
+              - name: any-nuisance
+                when:
+                  score: {at_least: 0.5, kinds: [nuisance]}
+                route: nuisance
+                queue: nuisance
+                priority: 0
+                reason: Recent nuisance calls, past review or not.
+
+              - name: two-nuisances
+                when:
+                  score: {at_least: 2, kinds: [nuisance]}
+                route: nuisance
+                queue: nuisance
+                priority: 0
+                reason: Two recent nuisance calls.
+
+            """
+        let marker = "  # 3. Recent verbal abuse"
+        let text = shipped.replacingOccurrences(of: marker, with: covered + marker)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cw-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("policy.yaml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let line = text.components(separatedBy: "\n").firstIndex { $0.contains("- name: two-nuisances") }.map { $0 + 1 }
+        let result = try runDaemonCommand(["--check-policy", path])
+        #expect(result.status == 0)
+        #expect(result.output.contains("\(path):\(line ?? 0): warning: rule 'two-nuisances' never decides: rule 'any-nuisance'"), "\(result.output)")
+        let ctl = try Command.run(Command.callwardenctl, ["check-policy", path])
+        #expect(ctl.status == 0)
+        #expect(ctl.stdout + ctl.stderr == result.output)
+    }
+
     @Test("Broken policies fail --check-policy with file:line", arguments: [
         ("syntax-error", 10), ("unknown-key", 12), ("unknown-kind-in-rule", 19), ("negative-half-life", 8),
     ])

@@ -32,6 +32,10 @@ public enum PolicyParser {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
             return PolicyError(file: file, line: mark.line, key: "", message: "syntax error: \(problem) (column \(mark.column))")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            // Yams's own description repeats the whole file as context: name the key and the line.
+            let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+            return PolicyError(file: file, line: context.mark.line, key: "", message: "a key appears twice in one mapping: \(keys); each key may be given once")
         default:
             return PolicyError(file: file, line: 0, key: "", message: "syntax error: \(error)")
         }
