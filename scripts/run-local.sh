@@ -25,4 +25,5 @@ run=${CALLWARDEN_RUN:-$PWD/run}
 mkdir -p "$run"
 echo "callwardend: socket $run/callwarden.sock, record $run/state, policy Config/policy.yaml"
 echo "try: echo '{\"type\":\"status\"}' | socat - UNIX-CONNECT:$run/callwarden.sock"
+echo "or, in another shell: export CALLWARDEN_SOCKET=$run/callwarden.sock; .build/release/callwardenctl status"
 exec .build/release/callwardend --socket "$run/callwarden.sock" --policy Config/policy.yaml --state-dir "$run/state"

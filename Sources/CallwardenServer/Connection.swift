@@ -33,6 +33,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     private let handler: RequestHandler
     private let feed: EventFeed
+    /// This connection's feed lines, kept in request order.
+    private var feedOrder = FeedOrder()
     private let peer: PeerCredentials?
     private let limits: ConnectionLimits
     private let logger: Logger
@@ -169,10 +171,12 @@ final class ConnectionHandler: ChannelDuplexHandler {
             // Blank lines (nothing, or only spaces and tabs) are keep-alives: no answer.
             guard bytes.readableBytesView.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }) else { return }
             let decoded = RequestDecoder.decode(bytes.readableBytesView)
+            // A place in this connection's feed order, only while someone follows the feed.
+            let place = feed.carries(decoded.type) ? feedOrder.reserve() : nil
             switch handler.answer(decoded, role: role, peer: peer) {
             case .now(let text):
                 state.answered(text)
-                if feed.carries(decoded.type) { feed.offer(type: decoded.type, request: Array(bytes.readableBytesView), answer: text) }
+                if let place { publish(place, type: decoded.type, request: Array(bytes.readableBytesView), answer: text) }
             case .later(let compute):
                 let number = state.answerLater()
                 let connection = NIOLoopBound(self, eventLoop: context.eventLoop)
@@ -180,11 +184,13 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 // A copy, and only if the feed wants it: a slice would keep the whole read's
                 // buffer alive until the answer comes back.
                 let type = decoded.type
-                let request = feed.carries(type) ? Array(bytes.readableBytesView) : nil
-                Task { [feed] in
+                let request = place == nil ? nil : Array(bytes.readableBytesView)
+                Task {
                     let text = await compute()
-                    eventLoop.execute { connection.value.filled(number, with: text) }
-                    if let request { feed.offer(type: type, request: request, answer: text) }
+                    eventLoop.execute {
+                        connection.value.filled(number, with: text)
+                        if let place, let request { connection.value.publish(place, type: type, request: request, answer: text) }
+                    }
                 }
             case .subscribe(let text):
                 perform(state.tailAnswered(text, feed: feed.subscribe()))
@@ -194,6 +200,12 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     private func filled(_ number: Int, with text: String) {
         perform(state.filled(number, with: text))
+    }
+
+    /// Publishes a request's feed line once every earlier request of this connection has its own.
+    private func publish(_ place: Int, type: String?, request: [UInt8], answer: String) {
+        let line = type.flatMap { FeedLine.event(type: $0, request: request, answer: answer) }
+        for ready in feedOrder.fill(place, with: line) { feed.publish(ready) }
     }
 
     /// Pumps again at the next turn of the event loop: for answers that came back together, for a

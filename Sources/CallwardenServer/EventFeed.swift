@@ -56,11 +56,4 @@ public final class EventFeed: Sendable {
         guard isWatched, let type else { return false }
         return Self.published.contains(type)
     }
-
-    /// Publishes a request and its answer if the type is one the feed carries and it succeeded.
-    func offer(type: String?, request: [UInt8], answer: String) {
-        guard carries(type), let type else { return }
-        guard let line = FeedLine.event(type: type, request: request, answer: answer) else { return }
-        publish(line)
-    }
 }

@@ -24,6 +24,8 @@ enum Responses {
 
     static func write(_ routed: RoutedCall, to writer: inout JSONWriter) {
         write(routed.decision, to: &writer)
+        // The caller as callwarden knows them (normalised), for logs and the feed.
+        writer.field("caller", routed.caller.display)
     }
 
     /// A decision's fields, as `call.offered` answers them and `explain` shows them.
@@ -39,6 +41,7 @@ enum Responses {
 
     static func write(_ outcome: AbuseOutcome, to writer: inout JSONWriter) {
         writer.field("incident", outcome.incident)
+        writer.field("caller", outcome.caller.display)
         write(outcome.standing, to: &writer)
         if outcome.hangupAuthorised { writer.field("hangup", "authorised") }
         if outcome.alert { writer.field("alert", true) }

@@ -30,4 +30,9 @@ struct Callwardenctl: ParsableCommand {
             CommandGroup(name: "Fairness", subcommands: [ExemptCommand.self, ReviewCommand.self]),
             CommandGroup(name: "The record", subcommands: [VerifyCommand.self, ExportCommand.self, PurgeCommand.self]),
         ])
+
+    /// Accepts the connection options before the subcommand too (`callwardenctl --socket PATH status`).
+    static func main() {
+        main(LeadingOptions.moved(Array(CommandLine.arguments.dropFirst())))
+    }
 }

@@ -3,6 +3,9 @@ import Foundation
 
 /// One line of the live feed as a person reads it: time, event, and what was decided.
 enum FeedRenderer {
+    /// The width of the event column: `supervisor.answered`, the longest type the feed carries.
+    static let width = 19
+
     static func render(_ event: JSONValue) -> String {
         let type = event["event"]?.string ?? "?"
         let request = event["request"]
@@ -12,10 +15,10 @@ enum FeedRenderer {
         let text: String
         switch type {
         case "call.offered":
-            text = "\(request["caller"].text)\(call) -> \(answer["route"].text) (queue \(answer["queue"].text), rule \(answer["rule"].text))"
+            text = "\((answer["caller"] ?? request["caller"]).text)\(call) -> \(answer["route"].text) (queue \(answer["queue"].text), rule \(answer["rule"].text))"
         case "abuse":
             var line = "incident \(answer["incident"].text): \(request["kind"].text)"
-            if let caller = request["caller"]?.string { line += " by \(caller)" }
+            if let caller = (answer["caller"] ?? request["caller"])?.string { line += " by \(caller)" }
             line += call
             if let agent = request["agent"]?.string { line += " against \(agent)" }
             line += ", score now \(HumanTime.number(answer["standing"]["score"]))"
@@ -48,6 +51,8 @@ enum FeedRenderer {
         default:
             text = answer.map { var line = ""; JSONWriter.append($0, to: &line); return line } ?? ""
         }
-        return "\(time)  \(type.padding(toLength: 13, withPad: " ", startingAt: 0)) \(text)"
+        // Padded to the longest type the feed carries, never cut (`hangup.request` stays whole).
+        let column = type.count < width ? type.padding(toLength: width, withPad: " ", startingAt: 0) : type
+        return "\(time)  \(column) \(text)"
     }
 }

@@ -28,6 +28,12 @@ struct StatusCommand: ControlCommand {
         if let errors = answer["errors"]?.object, !errors.isEmpty {
             Output.line("  errors  " + Self.pairs(answer["errors"]))
         }
+        if let shadow = answer["shadow"]?.object, !shadow.isEmpty {
+            Output.line("  shadow  " + Self.pairs(answer["shadow"]) + " (matches of shadow rules; they decide nothing)")
+        }
+        if let exemptions = answer["exemptions"]?.int64, exemptions > 0 {
+            Output.line("  exempt  \(exemptions) \(exemptions == 1 ? "exemption" : "exemptions") in force (callwardenctl exempt list)")
+        }
         let alerts = answer["alerts"]
         if alerts?.object != nil {
             var line = "  alerts  \(alerts["ran"].text) run, \(alerts["running"].text) running, \(alerts["waiting"].text) waiting"

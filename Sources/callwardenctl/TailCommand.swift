@@ -15,6 +15,13 @@ struct TailCommand: ControlCommand {
 
     @OptionGroup var options: ConnectionOptions
 
+    @Option(help: ArgumentHelp("Stop after this many events (default: follow until interrupted).", valueName: "n"))
+    var count: Int?
+
+    func validate() throws {
+        if let count, count < 1 { throw ValidationError("--count must be at least 1") }
+    }
+
     func execute() throws(ControlFailure) {
         let client = try options.connect()
         let first = try client.request("tail")
@@ -23,12 +30,15 @@ struct TailCommand: ControlCommand {
         // Events may be hours apart: wait for ever.
         client.setTimeout(0)
         if !options.json { Output.error("following \(client.path); interrupt to stop") }
+        var shown = 0
         while let line = try client.readLine() {
             if options.json {
                 Output.line(line)
             } else if let event = try? JSONParser.parse(line) {
                 Output.line(FeedRenderer.render(event))
             }
+            shown += 1
+            if let count, shown >= count { return }
         }
         throw ControlFailure(ExitStatus.unavailable, "callwardend closed the feed (stopped or restarted)")
     }

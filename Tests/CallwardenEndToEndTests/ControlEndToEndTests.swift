@@ -70,6 +70,44 @@ struct ControlEndToEndTests {
         #expect(purge.stdout.contains("The policy sets no retention"))
     }
 
+    @Test("--socket, --json and --timeout are taken before the subcommand as after it")
+    func optionsBeforeSubcommand() throws {
+        let daemon = try Daemon().start()
+        let before = try Command.run(Command.callwardenctl, ["--socket", daemon.socketPath, "status"])
+        #expect(before.status == 0, "\(before.stderr)")
+        #expect(before.stdout.contains("serving on \(daemon.socketPath)"))
+        let json = try Command.run(Command.callwardenctl, ["--json", "--socket=\(daemon.socketPath)", "--timeout", "30", "status"])
+        #expect(json.status == 0, "\(json.stderr)")
+        #expect(Self.json(json.stdout.dropLast())["ok"] as? Bool == true)
+    }
+
+    @Test("tail prints whole type names and callers as normalised, and stops after --count events")
+    func tailForPeople() throws {
+        let daemon = try Daemon().start()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Command.callwardenctl)
+        process.arguments = ["--socket", daemon.socketPath, "tail", "--count", "3"]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Subscribed once it says it is following.
+        var said = Data()
+        while !String(decoding: said, as: UTF8.self).contains("following"), case let chunk = err.fileHandleForReading.availableData, !chunk.isEmpty {
+            said.append(chunk)
+        }
+        let client = try daemon.client()
+        #expect(try client.request(["type": "call.offered", "call": "t1", "caller": "07700 900601"]).ok)
+        #expect(try client.request(["type": "abuse", "call": "t1", "kind": "verbal"]).ok)
+        #expect(try client.request(["type": "hangup.request", "call": "t1"]).ok)
+        process.waitUntilExit()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 0)
+        #expect(text.contains("hangup.request "))
+        #expect(text.contains("+447700900601 call t1 -> normal"))
+        #expect(!text.contains("07700 900601"))
+    }
+
     @Test("Pages: an export larger than a page comes whole, in order")
     func exportPages() throws {
         let daemon = try Daemon().start()

@@ -34,6 +34,26 @@ struct FeedEndToEndTests {
         #expect(Self.json(try feed.readLine()).string("event") == "call.ended")
     }
 
+    @Test("Pipelined on one connection, an incident reaches the feed before the decision it caused, with the caller normalised")
+    func incidentBeforeItsDecision() throws {
+        let daemon = try Daemon().start()
+        let feed = try daemon.client()
+        #expect(try feed.request(["type": "tail"]).ok)
+        let client = try daemon.client()
+        // Sent without waiting: the abuse waits for its commit, the decision is answered at once.
+        try client.send(["type": "abuse", "caller": "07700 900502", "kind": "verbal", "id": 1])
+        try client.send(["type": "call.offered", "call": "f2", "caller": "07700 900502", "id": 2])
+        _ = try client.readLine()
+        _ = try client.readLine()
+        let first = Self.json(try feed.readLine())
+        let second = Self.json(try feed.readLine())
+        #expect(first.string("event") == "abuse")
+        #expect(second.string("event") == "call.offered")
+        #expect((first["answer"] as? [String: Any])?.string("caller") == "+447700900502")
+        #expect((second["answer"] as? [String: Any])?.string("route") == "supervisor")
+        #expect((second["answer"] as? [String: Any])?.string("caller") == "+447700900502")
+    }
+
     @Test("A subscriber that does not read never slows the daemon; it is told what it missed")
     func slowSubscriber() throws {
         let daemon = try Daemon().start()
