@@ -171,6 +171,11 @@ extension Engine {
         return outcome
     }
 
+    /// `1 call`, `2 calls`.
+    static func count(_ number: Int, _ noun: String) -> String {
+        "\(number) \(noun)\(number == 1 ? "" : "s")"
+    }
+
     /// Hears of every reload, whether from SIGHUP or a `reload` request.
     public func observeReloads(_ observer: ReloadObserver) {
         reloadObserver.withLock { $0 = observer }
@@ -180,7 +185,7 @@ extension Engine {
     public func statusLine() -> String {
         state.withLock { state in
             let routed = state.counters.routes.values.reduce(0, +)
-            var line = "Serving; \(routed) calls routed, \(state.incidentCount) incidents on record, \(state.calls.count) calls open; policy \(state.policy.policy.name) (\(state.policy.hash))."
+            var line = "Serving; \(Self.count(routed, "call")) routed, \(Self.count(state.incidentCount, "incident")) on record, \(Self.count(state.calls.count, "call")) open; policy \(state.policy.policy.name) (\(state.policy.hash))."
             if let degraded = state.degraded {
                 line = "Record degraded: cannot be written, \(degraded.failedWrites) write(s) refused; routing from memory. " + line
             }

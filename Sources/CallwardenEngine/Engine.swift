@@ -22,6 +22,8 @@ public final class Engine: Sendable {
 
     let alerts: AlertRunner
     let reloadObserver = Locked<ReloadObserver?>(nil)
+    /// Told after each batch the record commits (the service manager's status line follows them).
+    let commitObservers = Locked<[@Sendable () -> Void]>([])
 
     /// Builds the engine and loads every caller's history, and the calls that were open, from the
     /// record.
@@ -73,6 +75,12 @@ public final class Engine: Sendable {
         }
     }
 
+    /// Hears of every batch the record commits, after memory has taken it as final. Called on the
+    /// record's writer: keep it short (signal, do not work).
+    public func observeCommits(_ observer: @escaping @Sendable () -> Void) {
+        commitObservers.withLock { $0.append(observer) }
+    }
+
     /// Keeps memory true to the record as each batch lands or fails.
     private func batch(_ outcome: BatchOutcome) {
         switch outcome {
@@ -82,6 +90,7 @@ public final class Engine: Sendable {
                 state.committed(through: id)
                 return was
             }
+            for observer in commitObservers.withLock({ $0 }) { observer() }
             if let recovered {
                 logger.notice("The record is writable again; \(recovered.failedWrites) write(s) were refused while it was not", metadata: [
                     LogEvent.metadataKey: LogEvent.recordRecovered.metadataValue,

@@ -50,7 +50,8 @@ struct RecordCommand: ControlCommand {
         }
         guard !options.json else { return }
         let standing = answer["standing"]
-        Output.line("Recorded incident \(answer["incident"].text) (\(kind)) for \(caller).")
+        // The caller as callwarden knows them (normalised), as `forgive` and `history` print them.
+        Output.line("Recorded incident \(answer["incident"].text) (\(kind)) for \((answer["caller"]?.string).map { $0 } ?? caller).")
         Output.line("Standing now: score \(HumanTime.number(standing["score"])), \(HistoryCommand.count(standing["incidents"]?.int64 ?? 0, "unforgiven incident")).")
         if answer["hangup"]?.string == "authorised" { Output.line("The policy lets the agent end such a call at once.") }
         if answer["alert"]?.bool == true { Output.line("Someone in authority is being alerted (the journal, and the policy's alert command).") }

@@ -18,7 +18,8 @@ struct StatusCommand: ControlCommand {
         Output.line("callwarden is serving on \(options.socketPath), up \(HumanTime.duration(answer["uptime"]?.double ?? 0)).")
         Output.line("  policy  \(policy["name"].text) (\(policy["hash"].text)) from \(policy["path"].text)")
         Output.line("  record  \(store["path"].text), \(Self.bytes(store["bytes"]?.double ?? 0))")
-        Output.line("          \(store["callers"].text) callers with a history, \(store["incidents"].text) incidents on record")
+        let callers = store["callers"]?.int64 ?? 0, incidents = store["incidents"]?.int64 ?? 0
+        Output.line("          \(HistoryCommand.count(callers, "caller")) with a history, \(HistoryCommand.count(incidents, "incident")) on record")
         if store["state"]?.string == "degraded" {
             Output.line("          DEGRADED since \(store["degraded_since"].text): the record cannot be written; \(store["refused_writes"].text) write(s) refused, routing from memory (see the journal)")
         }
