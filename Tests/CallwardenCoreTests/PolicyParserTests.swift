@@ -133,3 +133,25 @@ struct DuplicateKeyTests {
         #expect(!error.description.contains("# callwarden policy"))
     }
 }
+
+@Suite("One mistake, one error")
+struct MisspeltKeyTests {
+    @Test("weight misspelt in all five shipped categories gives five errors, each naming the key meant")
+    func misspeltInEveryCategory() throws {
+        let shipped = try String(contentsOfFile: PolicyParserTests.shippedPolicyPath, encoding: .utf8)
+        let text = shipped.replacingOccurrences(of: "    weight: ", with: "    wieght: ")
+        let errors = try #require(throws: PolicyErrors.self) { try PolicyParser.parse(text, file: "p.yaml") }
+        #expect(errors.errors.count == 5, "\(errors)")
+        #expect(errors.errors.allSatisfy { $0.message.contains("did you mean 'weight'?") })
+    }
+
+    @Test("A key far from any valid one is unknown, and a required key left out is still missing")
+    func unknownAndMissing() throws {
+        let shipped = try String(contentsOfFile: PolicyParserTests.shippedPolicyPath, encoding: .utf8)
+        let text = shipped.replacingOccurrences(of: "  verbal:\n    weight: 1\n", with: "  verbal:\n    colour: 1\n")
+        let errors = try #require(throws: PolicyErrors.self) { try PolicyParser.parse(text, file: "p.yaml") }
+        #expect(errors.errors.count == 2, "\(errors)")
+        #expect(errors.errors.contains { $0.message.contains("unknown key 'colour'") && !$0.message.contains("did you mean") })
+        #expect(errors.errors.contains { $0.key == "categories.verbal.weight" && $0.message.contains("missing") })
+    }
+}

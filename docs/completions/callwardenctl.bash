@@ -245,7 +245,7 @@ _callwardenctl_tail() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--socket --timeout)
+    non_repeating_options=(--socket --timeout --count)
     __callwardenctl_offer_flags_options 0
 
     # Offer option value completions
@@ -254,6 +254,9 @@ _callwardenctl_tail() {
         return
         ;;
     '--timeout')
+        return
+        ;;
+    '--count')
         return
         ;;
     esac

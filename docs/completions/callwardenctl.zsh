@@ -131,6 +131,7 @@ _callwardenctl_tail() {
         '--socket[The daemon'\''s socket (default\: $CALLWARDEN_SOCKET, else /run/callwarden/callwarden.sock).]:path:'
         '--json[Print the daemon'\''s answers as JSON lines, exactly as received, instead of text for people.]'
         '--timeout[Seconds to wait for an answer.]:seconds:'
+        '--count[Stop after this many events (default\: follow until interrupted).]:n:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

@@ -51,7 +51,9 @@ struct PolicyBuilder {
         let name = top["policy"].flatMap { reader.string($0, "policy") } ?? "unnamed"
         let numbering = top["numbering"].flatMap(numberingPlan)
         let categories = top["categories"].map(categories) ?? [:]
-        let kinds = Set(categories.keys)
+        // Every kind the file names, even one whose own keys have errors: a rule that names it is
+        // not wrong, so one misspelt key gives one error, not one more per rule that uses the kind.
+        let kinds = top["categories"].map(declaredKinds) ?? []
         let standing = top["standing"].map(standingRules) ?? StandingRules(resolvedCallCredit: 0, creditHalfLife: 30 * 86_400)
         let rules = top["rules"].map { routingRules($0, kinds: kinds) } ?? []
         let ladder = top["ladder"].map(ladderRules) ?? LadderRules.defaults
@@ -96,6 +98,11 @@ struct PolicyBuilder {
             return nil
         }
         return text
+    }
+
+    /// The kinds `categories` names (valid names other than anger), whatever their keys hold.
+    private func declaredKinds(_ node: Node) -> Set<String> {
+        Set((node.mapping ?? [:]).compactMap { key, _ in key.scalar?.string }.filter { Self.isName($0) && $0 != "anger" })
     }
 
     private func categories(_ node: Node) -> [String: AbuseCategory] {

@@ -29,24 +29,55 @@ final class PolicyReader {
             return nil
         }
         var values: [String: Node] = [:]
+        var unknown: [(key: String, node: Node)] = []
         for (keyNode, value) in mapping {
             guard let key = keyNode.scalar?.string else {
                 fail(keyNode, path, "keys must be plain words")
                 continue
             }
-            let keyPath = join(path, key)
             if !allowed.contains(key) {
-                fail(keyNode, keyPath, "unknown key '\(key)'; valid keys here: \(allowed.joined(separator: ", "))")
+                unknown.append((key, keyNode))
             } else if values[key] != nil {
-                fail(keyNode, keyPath, "'\(key)' is given twice")
+                fail(keyNode, join(path, key), "'\(key)' is given twice")
             } else {
                 values[key] = value
             }
         }
-        for key in required where values[key] == nil {
+        // A misspelt key is one mistake: said once, with the key it was probably meant to be,
+        // rather than as an unknown key and again as a missing one. Short keys (A, B, C) are too
+        // close to each other for a guess to mean anything.
+        var meant: Set<String> = []
+        for (key, keyNode) in unknown {
+            let guess = allowed.filter { values[$0] == nil && !meant.contains($0) }.min { Self.distance(key, $0) < Self.distance(key, $1) }
+            if let guess, key.count >= 4, Self.distance(key, guess) <= 2 {
+                meant.insert(guess)
+                fail(keyNode, join(path, key), "unknown key '\(key)'; did you mean '\(guess)'? valid keys here: \(allowed.joined(separator: ", "))")
+            } else {
+                fail(keyNode, join(path, key), "unknown key '\(key)'; valid keys here: \(allowed.joined(separator: ", "))")
+            }
+        }
+        for key in required where values[key] == nil && !meant.contains(key) {
             fail(node, join(path, key), "missing; it is required here")
         }
         return values
+    }
+
+    /// Edits (insert, delete, replace, swap of neighbours) between two short keys. Written here: a
+    /// dozen lines for a hint in an error message are not worth a dependency.
+    static func distance(_ left: String, _ right: String) -> Int {
+        let a = Array(left), b = Array(right)
+        guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
+        var rows = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in 0...a.count { rows[i][0] = i }
+        for j in 0...b.count { rows[0][j] = j }
+        for i in 1...a.count {
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                rows[i][j] = min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { rows[i][j] = min(rows[i][j], rows[i - 2][j - 2] + 1) }
+            }
+        }
+        return rows[a.count][b.count]
     }
 
     func string(_ node: Node, _ path: String) -> String? {
