@@ -47,7 +47,7 @@ enum RequestRoundTrip {
             if let after { require(after >= 0, "negative after") }
             if let limit { require((1...1000).contains(limit), "limit \(limit) out of range") }
         }
-        if case .forgive(_, _, let incident?, _) = request { require(incident > 0, "incident \(incident) not positive") }
+        if case .forgive(_, _, let incident?, _, _) = request { require(incident > 0, "incident \(incident) not positive") }
         if case .policyTest(let policy, _, let since) = request {
             require(!policy.isEmpty && policy.utf8.count <= RequestDecoder.maximumPolicyLength, "a candidate policy of \(policy.utf8.count) bytes was accepted")
             require(!policy.utf8.contains(0), "a NUL was accepted")
