@@ -29,7 +29,11 @@ extension PolicyBuilder {
     func text(_ node: Node, _ path: String) -> String? {
         guard let text = reader.string(node, path) else { return nil }
         let bounds = PolicyBounds.textBytes
-        guard bounds.contains(text.utf8.count), !text.allSatisfy(\.isWhitespace) else {
+        guard !text.allSatisfy(\.isWhitespace) else {
+            reader.fail(node, path, "expected text for the agent, not only blanks")
+            return nil
+        }
+        guard bounds.contains(text.utf8.count) else {
             reader.fail(node, path, "must be text of \(bounds.lowerBound) to \(bounds.upperBound) bytes, not \(text.utf8.count)")
             return nil
         }
