@@ -108,7 +108,10 @@ struct AgentLedger: Equatable {
     mutating func prune(now: Double, policy: Policy) {
         let since = now - policy.welfareHorizon
         let rules = Set(policy.welfare.map(\.name))
-        agents = agents.filter { $0.value.latest >= since }
+        // Runs every half minute: rebuilds the table only when someone is to go.
+        if agents.values.contains(where: { $0.latest < since }) {
+            agents = agents.filter { $0.value.latest >= since }
+        }
         for (name, agent) in agents where !agent.raised.isSubset(of: rules) {
             agents[name]?.raised.formIntersection(rules)
         }
