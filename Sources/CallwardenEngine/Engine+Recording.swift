@@ -41,6 +41,11 @@ public struct AbuseOutcome: Sendable {
     public var alert: Bool
     /// The policy's category of the incident, as it stood when it was recorded.
     public var category: AbuseCategory
+    /// What the agent does now, from the policy's words, when the kind ends the call at once or
+    /// alerts (a threat): the after-threat text; nil otherwise.
+    public var say: String?
+    /// Welfare rules the incident raised for the agent who took it.
+    public var welfare: [WelfareAlert] = []
 }
 
 /// What `forgive` did.
@@ -59,6 +64,7 @@ extension Engine {
         let (outcome, ticket) = try perform { state throws(EngineError) in try state.recordAbuse(report, now: now) }
         return Recorded(value: outcome, ticket: ticket) { [self] in
             logIncident(outcome, report: report)
+            for alert in outcome.welfare { notify(.agentWelfare(alert)) }
         }
     }
 
@@ -94,7 +100,7 @@ extension Engine {
             logger.critical("ALERT: \(category.name) against staff; incident \(outcome.incident), caller \(outcome.caller.display)", metadata: metadata)
             if let action = policy.policy.alert {
                 alerts.run(action, fields: [
-                    "CALLWARDEN_CALLER": outcome.caller.display, "CALLWARDEN_CALL": report.call ?? "",
+                    "CALLWARDEN_EVENT": "alert", "CALLWARDEN_CALLER": outcome.caller.display, "CALLWARDEN_CALL": report.call ?? "",
                     "CALLWARDEN_AGENT": report.agent ?? "", "CALLWARDEN_KIND": category.name,
                     "CALLWARDEN_INCIDENT": String(outcome.incident), "CALLWARDEN_NOTE": report.note ?? "",
                     "CALLWARDEN_AT": String(report.at ?? clock()),

@@ -62,7 +62,8 @@ extension Engine {
                 caller: caller, decision: decision, incidents: incidents, policyName: policy.name, policyHash: state.policy.hash,
                 ladder: policy.ladder, immediateKinds: policy.kindNames.filter { policy.categories[$0]!.skipsLadder },
                 alertKinds: policy.kindNames.filter { policy.categories[$0]!.alert },
-                exemption: exemption, review: history.review, grace: history.grace)
+                exemption: exemption, review: history.review, grace: history.grace, words: policy.words,
+                kindWords: Dictionary(uniqueKeysWithValues: policy.kindNames.filter { !policy.categories[$0]!.words.isEmpty }.map { ($0, policy.words(for: $0)) }))
         }
     }
 }
@@ -97,4 +98,8 @@ public struct Explanation: Sendable {
     public var exemption: Exemption?
     public var review: ReviewMarks
     public var grace: GraceWindow?
+    /// The texts an agent is given under this policy.
+    public var words: AgentWords
+    /// The words in force for each kind that has words of its own.
+    public var kindWords: [String: AgentWords]
 }

@@ -24,6 +24,8 @@ public final class Engine: Sendable {
     let reloadObserver = Locked<ReloadObserver?>(nil)
     /// Told after each batch the record commits (the service manager's status line follows them).
     let commitObservers = Locked<[@Sendable () -> Void]>([])
+    /// Told of each `EngineNotice`, in the order added.
+    let noticeObservers = Locked<[@Sendable (EngineNotice) -> Void]>([])
 
     /// Builds the engine and loads every caller's history, and the calls that were open, from the
     /// record.
@@ -37,14 +39,15 @@ public final class Engine: Sendable {
         self.clock = clock
         alerts = AlertRunner(logger: logger)
         startedAt = clock()
-        let index = try HistoryIndex.load(from: store)
+        var index = try HistoryIndex.load(from: store, policy: policy.policy, now: clock())
+        index.agents.prune(now: clock(), policy: policy.policy)
         var calls = OpenCalls(capacity: maximumOpenCalls)
         for call in index.openCalls.sorted(by: { $0.openedAt < $1.openedAt }) {
             calls[call.id] = call
         }
         state = Locked(EngineState(
             policy: policy, histories: index.histories, incidentCount: index.incidents, calls: calls, nextID: store.nextID,
-            exemptions: index.exemptions))
+            exemptions: index.exemptions, agents: index.agents))
         store.onBatchOutcome { [weak self] outcome in self?.batch(outcome) }
         if !index.openCalls.isEmpty {
             logger.notice("Resumed \(index.openCalls.count) call(s) that were open when callwardend last stopped")

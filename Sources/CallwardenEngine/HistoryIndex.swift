@@ -7,13 +7,22 @@ struct HistoryIndex {
     var histories: [String: CallerHistory] = [:]
     var incidents = 0
     var exemptions = ExemptionRegister()
+    /// The agents' counters and welfare marks, as the incidents in the record left them.
+    var agents = AgentLedger()
+    /// The policy the welfare rules are read from; nil: agents are not followed.
+    var policy: Policy?
+    /// Incidents dated before this do not reach the agents' counters: twice the horizon back,
+    /// so that every window that ends within the horizon is counted whole.
+    var agentsSince = -Double.infinity
     private var calls: [String: OpenCalls.Call] = [:]
 
     /// Calls with a `call_start` and no `call_end`, with their ladder as recorded.
     var openCalls: [OpenCalls.Call] { Array(calls.values) }
 
-    static func load(from store: RecordStore) throws -> HistoryIndex {
+    static func load(from store: RecordStore, policy: Policy? = nil, now: Double = 0) throws -> HistoryIndex {
         var index = HistoryIndex()
+        index.policy = policy
+        if let policy { index.agentsSince = now - 2 * policy.welfareHorizon }
         let types: [EntryType] = [
             .incident, .forgiveness, .callEnd, .callStart, .warning, .verdict, .hangupRequest, .exemption, .exemptionEnd, .review,
         ]
@@ -30,6 +39,10 @@ struct HistoryIndex {
         if entry.type == .exemption || entry.type == .exemptionEnd {
             exemptions.apply(stored)
             return
+        }
+        if entry.type == .incident, let policy, entry.at >= agentsSince, let agent = entry.agent, let kind = entry.kind {
+            // Rebuilt as it was lived, so a rule that spoke before a restart does not speak again.
+            _ = agents.record(incident: stored.id, agent: agent, at: entry.at, kind: kind, call: entry.call, policy: policy)
         }
         guard let caller = entry.caller else {
             if entry.type == .incident { incidents += 1 }

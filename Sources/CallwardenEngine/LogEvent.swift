@@ -19,6 +19,7 @@ public enum LogEvent: String, Sendable, CaseIterable {
     case shadowMatched = "6b1f0c9e4a2d47d38e5f9a0b7c3d2e14"
     case exemptionChanged = "a47e2c915d3b4f08b6e1c2d9f0a85b73"
     case reviewDecided = "2e9d7b64c1f04a5a9b3e8d0c6f17a2b5"
+    case agentWelfare = "7c3e91a4f0d84b6e9a25d1c8b4f06e37"
 
     /// Metadata key under which the id travels.
     public static let metadataKey = "message_id"

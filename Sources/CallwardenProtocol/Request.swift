@@ -36,6 +36,8 @@ public enum Request: Sendable, Equatable {
     /// Replay the record through a candidate policy (its text) beside the live one; `path` names
     /// the candidate in its error messages; calls dated before `since` are not decision points.
     case policyTest(policy: String, path: String?, since: Double?)
+    /// Every tracked agent's counters as of `at` (default: now).
+    case agents(at: Double?)
 
     public enum Verdict: String, Sendable, CaseIterable { case approve, deny }
     public enum EndedBy: String, Sendable, CaseIterable { case caller, agent, system }
@@ -46,7 +48,7 @@ public enum Request: Sendable, Equatable {
         switch self {
         case .callOffered(_, _, _, _, let at), .abuse(_, _, _, _, _, _, let at), .warning(_, _, let at), .supervisor(_, _, _, let at),
              .hangupRequest(_, _, let at), .callEnded(_, _, _, let at), .history(_, let at, _, _), .explain(_, _, let at),
-             .forgive(_, _, _, _, let at):
+             .forgive(_, _, _, _, let at), .agents(let at):
             at
         case .status, .reload, .verify, .export, .tail, .purge, .exemptAdd, .exemptRemove, .exemptList, .reviewList, .review, .policyTest:
             nil
@@ -81,6 +83,7 @@ public enum Request: Sendable, Equatable {
         case .review(_, .renew, _): .reviewRenew
         case .review(_, .end, _): .reviewEnd
         case .policyTest: .policyTest
+        case .agents: .agents
         }
     }
 }
@@ -123,6 +126,7 @@ public enum RequestType: String, Sendable, CaseIterable {
     case reviewRenew = "review.renew"
     case reviewEnd = "review.end"
     case policyTest = "policy.test"
+    case agents
 
     /// The role a peer needs to send this type of request.
     public var role: Role {
@@ -131,7 +135,7 @@ public enum RequestType: String, Sendable, CaseIterable {
         case .status: .none
         case .callOffered, .abuse, .warning, .supervisor, .hangupRequest, .callEnded: .telephony
         case .history, .explain, .forgive, .reload, .verify, .export, .tail, .purge,
-             .exemptAdd, .exemptRemove, .exemptList, .reviewList, .reviewRenew, .reviewEnd, .policyTest: .admin
+             .exemptAdd, .exemptRemove, .exemptList, .reviewList, .reviewRenew, .reviewEnd, .policyTest, .agents: .admin
         }
     }
 
@@ -157,6 +161,7 @@ public enum RequestType: String, Sendable, CaseIterable {
         case .reviewList: ["within"]
         case .reviewRenew, .reviewEnd: ["caller", "reason"]
         case .policyTest: ["policy", "path", "since"]
+        case .agents: ["at"]
         }
         return (type, fields)
     })

@@ -40,7 +40,7 @@ public enum FeedLine {
         return String(writer.line().dropLast())
     }
 
-    private static func now() -> Double {
+    static func now() -> Double {
         (Date().timeIntervalSince1970 * 1000).rounded() / 1000
     }
 }

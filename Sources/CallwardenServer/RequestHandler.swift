@@ -168,6 +168,10 @@ public struct RequestHandler: Sendable {
                 return success(id: id, type: type) { Responses.write(list, to: &$0) }
             case .policyTest(let policy, let path, let since):
                 return await policyTest(policy, path: path, since: since, id: id, type: type)
+            case .agents(let at):
+                // Counted on a copy of memory, off the event loop.
+                let agents = engine.agents(at: at)
+                return success(id: id, type: type) { Responses.write(agents: agents, to: &$0) }
             case .callOffered, .explain, .reload, .abuse, .forgive, .warning, .supervisor, .hangupRequest, .callEnded, .tail,
                  .exemptAdd, .exemptRemove, .exemptList, .review:
                 return failure(ProtocolError(.internalError, "internal error"), id: id, type: type)

@@ -45,12 +45,14 @@ enum Responses {
         write(outcome.standing, to: &writer)
         if outcome.hangupAuthorised { writer.field("hangup", "authorised") }
         if outcome.alert { writer.field("alert", true) }
+        if let say = outcome.say { writer.field("say", say) }
     }
 
     static func write(_ decision: HangupDecision, to writer: inout JSONWriter) {
         writer.field("hangup", decision.answer.rawValue)
         writer.field("rule", decision.rule)
         writer.field("reason", decision.reason)
+        if let say = decision.say { writer.field("say", say) }
     }
 
     static func write(_ outcome: ForgiveOutcome, to writer: inout JSONWriter) {
@@ -116,6 +118,7 @@ enum Responses {
             ladder.strings("immediate", explanation.immediateKinds)
             ladder.strings("alert", explanation.alertKinds)
         }
+        writeWords(explanation, to: &writer)
         writer.field("policy", explanation.policyName)
         writer.field("policy_hash", explanation.policyHash)
     }

@@ -42,6 +42,10 @@ struct ExplainCommand: ControlCommand {
             Output.line("")
             Output.line(Self.describe(ladder: ladder))
         }
+        if let words = answer["words"] {
+            Output.line("")
+            Self.describe(words: words).forEach(Output.line)
+        }
         let incidents = answer["incidents"]?.array ?? []
         guard !incidents.isEmpty else { return }
         Output.line("")
@@ -57,6 +61,21 @@ struct ExplainCommand: ControlCommand {
             ])
         }
         table.lines().forEach(Output.line)
+    }
+
+    /// The words an agent is given, as the policy sets them, then each kind's own where it differs.
+    static func describe(words: JSONValue) -> [String] {
+        let labels = [("warning", "Warning"), ("end_call", "Ending the call"), ("after_threat", "After a threat")]
+        var lines = ["Words for the agent:"]
+        for (key, label) in labels { lines.append("  \(label): \(words[key].text)") }
+        if case .object(let kinds)? = words["kinds"] {
+            for (kind, own) in kinds.sorted(by: { $0.key < $1.key }) {
+                for (key, label) in labels where own[key]?.string != words[key]?.string {
+                    lines.append("  \(label), for \(kind): \(own[key].text)")
+                }
+            }
+        }
+        return lines
     }
 
     /// The ladder in force, in one sentence: what an agent must do before ending an abusive call.

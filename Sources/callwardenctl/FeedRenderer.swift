@@ -46,6 +46,9 @@ enum FeedRenderer {
             text = "policy \(answer["policy"]["name"].text) (\(answer["policy"]["hash"].text)) loaded"
         case "purge":
             text = "purged \(answer["purged"]?.array?.count ?? 0) entries (\(answer["incidents"].text) incidents) under retention"
+        case "agent.welfare":
+            let notice = event["notice"]
+            text = "agent \(notice["agent"].text): rule \(notice["rule"].text) (\(notice["calls"].text) abusive calls within \(HumanTime.duration(notice["within"]?.double ?? 0))): \(notice["say"].text)"
         case "dropped":
             text = "!! \(event["count"].text) events skipped: this terminal fell behind"
         default:

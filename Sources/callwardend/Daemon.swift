@@ -54,6 +54,8 @@ struct Daemon {
         }
         // `tail` clients follow this feed; the daily purge publishes to it too.
         let feed = EventFeed()
+        // Welfare rules that speak reach the journal, this feed and the alert command.
+        WelfareDelivery(engine: engine, feed: feed, logger: logger).attach()
         let server = EventServer(
             configuration: .init(target: target, roles: roles, limits: ConnectionLimits(
                 maximumConnections: options.maximumConnections, partialLineSeconds: options.lineTimeout)),

@@ -72,7 +72,8 @@ struct LadderEndToEndTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let output = directory.appendingPathComponent("alert.env").path
         let script = directory.appendingPathComponent("page-security").path
-        try "#!/bin/sh\nenv | grep '^CALLWARDEN_' | sort > \(output).tmp && mv \(output).tmp \(output)\n".write(toFile: script, atomically: true, encoding: .utf8)
+        // The same command hears the agent's welfare event after the threat: this test reads the alert.
+        try "#!/bin/sh\n[ \"$CALLWARDEN_EVENT\" = agent.welfare ] && exit 0\nenv | grep '^CALLWARDEN_' | sort > \(output).tmp && mv \(output).tmp \(output)\n".write(toFile: script, atomically: true, encoding: .utf8)
         chmod(script, 0o755)
         let policy = directory.appendingPathComponent("policy.yaml").path
         let shipped = try String(contentsOfFile: Daemon.shippedPolicy, encoding: .utf8)
@@ -92,6 +93,7 @@ struct LadderEndToEndTests {
             if written == nil { usleep(25_000) }
         }
         let environment = try #require(written, "the alert command did not run: \(daemon.log)")
+        #expect(environment.contains("CALLWARDEN_EVENT=alert"))
         #expect(environment.contains("CALLWARDEN_CALLER=+447700900999"))
         #expect(environment.contains("CALLWARDEN_CALL=p"))
         #expect(environment.contains("CALLWARDEN_AGENT=a7"))

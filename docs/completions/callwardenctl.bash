@@ -173,13 +173,13 @@ _callwardenctl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    status|history|explain|tail|forgive|record|reload|check-policy|policy|exempt|review|verify|export|purge|help)
+    status|history|explain|tail|agents|forgive|record|reload|check-policy|policy|exempt|review|verify|export|purge|help)
         # Offer subcommand argument completions
         "_callwardenctl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'status history explain tail forgive record reload check-policy policy exempt review verify export purge help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'status history explain tail agents forgive record reload check-policy policy exempt review verify export purge help' -- "${cur}"))
         ;;
     esac
 }
@@ -257,6 +257,27 @@ _callwardenctl_tail() {
         return
         ;;
     '--count')
+        return
+        ;;
+    esac
+}
+
+_callwardenctl_agents() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --timeout --at)
+    __callwardenctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--at')
         return
         ;;
     esac

@@ -54,6 +54,7 @@ _callwardenctl() {
             'history:Show a caller'\''s standing and every incident on record.'
             'explain:Show where a call from this caller would go now, and why.'
             'tail:Follow decisions and incidents live, one line each, until interrupted.'
+            'agents:Show each agent'\''s abusive calls in the last hour and day, threats, and last incident.'
             'forgive:Forgive a caller'\''s incidents (all unforgiven ones, or one), keeping the record and the reason.'
             'record:Record an incident by hand (an abuse report that did not come from the switch).'
             'reload:Make callwarden re-read its policy file.'
@@ -70,7 +71,7 @@ _callwardenctl() {
         ;;
     arg)
         case "${words[1]}" in
-        status|history|explain|tail|forgive|record|reload|check-policy|policy|exempt|review|verify|export|purge|help)
+        status|history|explain|tail|agents|forgive|record|reload|check-policy|policy|exempt|review|verify|export|purge|help)
             "_callwardenctl_${words[1]}" && ret=0
             ;;
         esac
@@ -132,6 +133,21 @@ _callwardenctl_tail() {
         '--json[Print the daemon'\''s answers as JSON lines, exactly as received, instead of text for people.]'
         '--timeout[Seconds to wait for an answer.]:seconds:'
         '--count[Stop after this many events (default\: follow until interrupted).]:n:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_callwardenctl_agents() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s socket (default\: $CALLWARDEN_SOCKET, else /run/callwarden/callwarden.sock).]:path:'
+        '--json[Print the daemon'\''s answers as JSON lines, exactly as received, instead of text for people.]'
+        '--timeout[Seconds to wait for an answer.]:seconds:'
+        '--at[Count as of this time\: RFC 3339 or seconds since 1970 (default\: now).]:time:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

@@ -1,7 +1,30 @@
 extension CallLadder {
-    /// Whether the agent may end the call at `now`, under `policy`. Pure: asking the supervisor is
-    /// the caller's to record (see `recordSupervisorAsked`).
+    /// Whether the agent may end the call at `now`, under `policy`, with the words for the agent.
+    /// Pure: asking the supervisor is the caller's to record (see `recordSupervisorAsked`).
     public func decide(at now: Double, policy: Policy) -> HangupDecision {
+        var decision = ruling(at: now, policy: policy)
+        decision.say = say(for: decision, at: now, policy: policy)
+        return decision
+    }
+
+    /// The words for the agent with `decision`: the warning script while a warning is wanted, the
+    /// end-call text once hang-up is authorised, each as the kind of abuse that decided words it
+    /// (the kind that skipped the ladder, else the call's latest abuse).
+    func say(for decision: HangupDecision, at now: Double, policy: Policy) -> String? {
+        let abuse = self.abuse.filter { $0.at <= now }
+        let kind = decision.rule == "immediate"
+            ? abuse.first(where: { policy.categories[$0.kind]?.skipsLadder == true })?.kind
+            : abuse.max(by: { $0.at < $1.at })?.kind
+        let words = policy.words(for: kind)
+        switch decision.answer {
+        case .authorised: return words.endCall
+        case .denied where decision.rule == "warning-required": return words.warning
+        case .denied, .supervisorRequired: return nil
+        }
+    }
+
+    /// The ladder's answer alone.
+    private func ruling(at now: Double, policy: Policy) -> HangupDecision {
         // Only what had happened by the time of the request counts.
         let abuse = self.abuse.filter { $0.at <= now }
         if let immediate = abuse.first(where: { policy.categories[$0.kind]?.skipsLadder == true }) {

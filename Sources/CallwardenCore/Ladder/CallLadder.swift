@@ -57,4 +57,14 @@ public struct HangupDecision: Sendable, Equatable {
     /// The ladder rule that decided, e.g. `vent`, `warning-required`, `supervisor-approved`.
     public var rule: String
     public var reason: String
+    /// What the agent says now, from the policy's words: the warning script while the ladder
+    /// wants a warning, the end-call text once hang-up is authorised; nil otherwise.
+    public var say: String?
+
+    public init(answer: Answer, rule: String, reason: String, say: String? = nil) {
+        self.answer = answer
+        self.rule = rule
+        self.reason = reason
+        self.say = say
+    }
 }

@@ -24,12 +24,17 @@ public struct Policy: Sendable {
     public var forgiveness: ForgivenessRules
     /// Routes that calls in some scopes may never get, whatever the rules (default: none).
     public var floor: [FloorRule]
+    /// When an agent needs looking after (default: never).
+    public var welfare: [WelfareRule]
+    /// The texts an agent is given (default: the guidance's); a kind may have its own.
+    public var words: AgentWords
 
     public init(
         name: String, numbering: NumberingPlan, categories: [String: AbuseCategory], standing: StandingRules,
         rules: [RoutingRule], ladder: LadderRules, alert: AlertAction?, detection: [DetectionRule],
         retention: RetentionRules, limits: PolicyLimits = PolicyLimits(),
-        callerID: CallerIDRules = CallerIDRules(), forgiveness: ForgivenessRules = ForgivenessRules(), floor: [FloorRule] = []
+        callerID: CallerIDRules = CallerIDRules(), forgiveness: ForgivenessRules = ForgivenessRules(), floor: [FloorRule] = [],
+        welfare: [WelfareRule] = [], words: AgentWords = .defaults
     ) {
         self.name = name
         self.numbering = numbering
@@ -44,6 +49,8 @@ public struct Policy: Sendable {
         self.callerID = callerID
         self.forgiveness = forgiveness
         self.floor = floor
+        self.welfare = welfare
+        self.words = words
     }
 
     /// Category names in a stable order, for messages that list what would be valid.
@@ -63,14 +70,24 @@ public struct AbuseCategory: Sendable, Equatable {
     public var skipsLadder: Bool
     /// This kind's own, shorter ladder (nuisance and time wasting, for instance).
     public var ladder: LadderOverride
+    /// A threat against the agent: counted as one in `agents` (default: a kind that alerts or
+    /// skips the ladder).
+    public var threat: Bool
+    /// This kind's own words for the agent, over the policy's.
+    public var words: WordsOverride
 
-    public init(name: String, weight: Double, halfLife: Double, alert: Bool = false, skipsLadder: Bool = false, ladder: LadderOverride = .init()) {
+    public init(
+        name: String, weight: Double, halfLife: Double, alert: Bool = false, skipsLadder: Bool = false, ladder: LadderOverride = .init(),
+        threat: Bool? = nil, words: WordsOverride = .init()
+    ) {
         self.name = name
         self.weight = weight
         self.halfLife = halfLife
         self.alert = alert
         self.skipsLadder = skipsLadder
         self.ladder = ladder
+        self.threat = threat ?? (alert || skipsLadder)
+        self.words = words
     }
 }
 

@@ -47,4 +47,11 @@ public enum PolicyBounds {
     public static let incidentCount: ClosedRange<Int> = 1...1_000_000
     /// `detection[].calls`.
     public static let detectionCalls: ClosedRange<Int> = 2...10_000
+    /// `welfare[].incidents`: abusive calls an agent takes before the rule speaks up.
+    public static let welfareIncidents: ClosedRange<Int> = 1...1000
+    /// `welfare[].within`: the agents' counters keep at most this much of each agent's past.
+    public static let welfareWindow: ClosedRange<Double> = 60...(30 * day)
+    /// Bytes in one text for the agent (`words`, `welfare[].say`): a few sentences for a screen,
+    /// never a document on every answer line.
+    public static let textBytes: ClosedRange<Int> = 1...1000
 }

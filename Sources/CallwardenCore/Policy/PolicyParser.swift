@@ -7,7 +7,7 @@ import Yams
 public enum PolicyParser {
     static let topLevelKeys = [
         "policy", "numbering", "categories", "standing", "caller_id", "forgiveness", "rules", "floor", "ladder", "alert",
-        "detection", "retention", "limits",
+        "detection", "retention", "limits", "welfare", "words",
     ]
 
     public static func parse(_ text: String, file: String = "<policy>") throws(PolicyErrors) -> Policy {
@@ -64,11 +64,13 @@ struct PolicyBuilder {
         let callerID = top["caller_id"].map(callerIDRules) ?? CallerIDRules()
         let forgiveness = top["forgiveness"].map(forgivenessRules) ?? ForgivenessRules()
         let floor = top["floor"].map(floorRules) ?? []
-        guard let numbering, let standing, let ladder, let retention, let limits, let callerID, let forgiveness else { return nil }
+        let welfare = top["welfare"].map { welfareRules($0, kinds: kinds) } ?? []
+        let words = top["words"].map(agentWords) ?? AgentWords.defaults
+        guard let numbering, let standing, let ladder, let retention, let limits, let callerID, let forgiveness, let words else { return nil }
         let policy = Policy(
             name: name, numbering: numbering, categories: categories, standing: standing, rules: rules,
             ladder: ladder, alert: alert, detection: detection, retention: retention, limits: limits,
-            callerID: callerID, forgiveness: forgiveness, floor: floor
+            callerID: callerID, forgiveness: forgiveness, floor: floor, welfare: welfare, words: words
         )
         // Only a policy whose rules and floor were read whole can be checked against its floor.
         if reader.errors.isEmpty {
@@ -125,7 +127,7 @@ struct PolicyBuilder {
                 reader.fail(keyNode, path, "'\(kind)' is given twice")
                 continue
             }
-            guard let map = reader.mapping(value, path, allowed: ["weight", "half_life", "alert", "hangup", "ladder"], required: ["weight", "half_life"]) else { continue }
+            guard let map = reader.mapping(value, path, allowed: ["weight", "half_life", "alert", "hangup", "ladder", "threat", "words"], required: ["weight", "half_life"]) else { continue }
             let weight = map["weight"].flatMap { reader.double($0, "\(path).weight", in: PolicyBounds.weight) }
             let halfLife = map["half_life"].flatMap { reader.duration($0, "\(path).half_life", in: PolicyBounds.halfLife) }
             let alert = map["alert"].flatMap { reader.bool($0, "\(path).alert") } ?? false
@@ -138,8 +140,11 @@ struct PolicyBuilder {
                 }
             }
             let ladder = map["ladder"].flatMap { ladderOverride($0, "\(path).ladder") } ?? LadderOverride()
+            let threat = map["threat"].flatMap { reader.bool($0, "\(path).threat") }
+            let words = map["words"].flatMap { wordsOverride($0, "\(path).words") } ?? WordsOverride()
             guard let weight, let halfLife else { continue }
-            result[kind] = AbuseCategory(name: kind, weight: weight, halfLife: halfLife, alert: alert, skipsLadder: skipsLadder, ladder: ladder)
+            result[kind] = AbuseCategory(
+                name: kind, weight: weight, halfLife: halfLife, alert: alert, skipsLadder: skipsLadder, ladder: ladder, threat: threat, words: words)
         }
         return result
     }

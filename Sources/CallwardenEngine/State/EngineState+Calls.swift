@@ -98,6 +98,7 @@ extension EngineState {
     mutating func closeExpiredCalls(now: Double) -> Step<SystemClose> {
         let expired = calls.expire(openedBefore: now - policy.policy.ladder.maxCallLength)
         detector.prune(now: now, rules: policy.policy.detection)
+        agents.prune(now: now, policy: policy.policy)
         let close = closeBySystem(expired, at: now, note: "no call.ended within the policy's maximum call length")
         return Step(outcome: close.outcome, entries: close.entries, firstID: close.firstID)
     }

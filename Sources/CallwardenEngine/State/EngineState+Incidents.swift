@@ -39,9 +39,13 @@ extension EngineState {
             remember(.call(id: updated.id, previous: call), for: first)
             calls[updated.id] = updated
         }
-        add(incident: id, incident)
+        let welfare = add(incident: id, incident)
         let standing = caller.key.flatMap { histories[$0] }.map { policy.standing(of: $0, at: now) } ?? .clean
-        let outcome = AbuseOutcome(incident: id, caller: caller, standing: standing, hangupAuthorised: category.skipsLadder, alert: category.alert, category: category)
+        // A kind that ends the call at once or alerts is a threat to the agent: what to do now.
+        let say = category.skipsLadder || category.alert ? policy.words(for: report.kind).afterThreat : nil
+        let outcome = AbuseOutcome(
+            incident: id, caller: caller, standing: standing, hangupAuthorised: category.skipsLadder, alert: category.alert, category: category,
+            say: say, welfare: welfare)
         return Step(outcome: outcome, entries: entries, firstID: first)
     }
 
@@ -78,11 +82,16 @@ extension EngineState {
         return Step(outcome: outcome, entries: entries, firstID: first)
     }
 
-    /// An incident about to be recorded as `id`, applied to memory with its undo.
-    mutating func add(incident id: Int64, _ entry: NewEntry) {
+    /// An incident about to be recorded as `id`, applied to memory with its undo; returns the
+    /// welfare rules it raises for the agent who took it (sent once it is durable).
+    @discardableResult
+    mutating func add(incident id: Int64, _ entry: NewEntry) -> [WelfareAlert] {
         incidentCount += 1
         histories.addIncident(id: id, entry)
         remember(.incident(id: id, caller: entry.caller), for: id)
+        guard let agent = entry.agent, AgentLedger.isAgent(agent), let kind = entry.kind else { return [] }
+        remember(.agent(agent, previous: agents[agent]), for: id)
+        return agents.record(incident: id, agent: agent, at: entry.at, kind: kind, call: entry.call, policy: policy.policy)
     }
 
     /// Drops purged incidents from memory: each from its own caller's history, so that a purge
@@ -91,5 +100,6 @@ extension EngineState {
         for incident in purged {
             remove(incident: incident.id, of: incident.caller)
         }
+        agents.forget(incidents: Set(purged.map(\.id)))
     }
 }

@@ -21,6 +21,8 @@ struct EngineState {
     var detector = ShortCallDetector()
     /// Callers and number patterns kept from restricting routes, lapsed ones too.
     var exemptions: ExemptionRegister
+    /// The incidents each agent took lately: their counters and the policy's welfare rules.
+    var agents: AgentLedger
     /// The first error of the last refused reload, until a reload succeeds.
     var lastRejection: String?
     /// The id the next entry gets: the record's next id, set before each command by the engine.
@@ -32,10 +34,11 @@ struct EngineState {
 
     init(
         policy: LoadedPolicy, histories: [String: CallerHistory], incidentCount: Int, calls: OpenCalls, nextID: Int64,
-        exemptions: ExemptionRegister = ExemptionRegister()
+        exemptions: ExemptionRegister = ExemptionRegister(), agents: AgentLedger = AgentLedger()
     ) {
         self.policy = policy
         self.exemptions = exemptions
+        self.agents = agents
         self.histories = histories
         self.incidentCount = incidentCount
         self.calls = calls
@@ -103,6 +106,8 @@ struct EngineState {
             histories[caller]?.review = previous
         case .grace(let caller, let previous):
             histories[caller]?.grace = previous
+        case .agent(let agent, let previous):
+            agents[agent] = previous
         }
     }
 }
@@ -123,6 +128,8 @@ enum Undo {
     case review(caller: String, previous: ReviewMarks)
     /// A forgiveness's grace window set: `previous` is the window it replaced.
     case grace(caller: String, previous: GraceWindow?)
+    /// An incident an agent took: `previous` is how their counters and welfare marks stood.
+    case agent(String, previous: AgentLedger.Agent?)
 }
 
 struct UndoRecord {

@@ -1,0 +1,209 @@
+import CallwardenCore
+
+/// What the daemon knows of each agent: the incidents they took lately, to count their abusive
+/// calls and threats and to raise the policy's welfare rules (docs/policy.md, `welfare`).
+///
+/// Agents are the switch's ids and nothing more: no name, no schedule, nothing kept but the
+/// incidents' times, kinds and calls, all already in the record, from which this is rebuilt at
+/// start. `system` (nuisance detection) is not an agent.
+///
+/// Bounded: an agent's incidents older than the horizon (a day, or the longest welfare window)
+/// are let go as new ones arrive; an agent with none left within it is dropped; at most
+/// `capacity` agents are tracked (past it those idle longest go) and `maximumKept`
+/// incidents per agent, which is as many as a welfare rule can ask for.
+struct AgentLedger: Equatable {
+    /// One incident an agent took.
+    struct Taken: Equatable {
+        var incident: Int64
+        var at: Double
+        /// The kind, as the policy names it.
+        var kind: String
+        /// The call it happened in, hashed (a call id may be kilobytes long; only sameness
+        /// matters), or the incident's own id when it had no call: it counts as a call of its own.
+        var callKey: Int
+        /// The kind counted as a threat when it was recorded.
+        var threat: Bool
+    }
+
+    struct Agent: Equatable {
+        /// In the order recorded, which is nearly the order of `at`.
+        var taken: [Taken] = []
+        /// Welfare rules that have spoken and whose count has not yet fallen below their number.
+        var raised: Set<String> = []
+        /// The latest `at` among `taken`.
+        var latest: Double = -.infinity
+    }
+
+    static let maximumKept = PolicyBounds.welfareIncidents.upperBound
+    static let defaultCapacity = 10_000
+
+    let capacity: Int
+    private(set) var agents: [String: Agent] = [:]
+
+    init(capacity: Int = AgentLedger.defaultCapacity) {
+        self.capacity = max(1, capacity)
+    }
+
+    /// Whether `agent` names a person the ledger follows.
+    static func isAgent(_ agent: String?) -> Bool {
+        guard let agent, !agent.isEmpty else { return false }
+        return agent != "system"
+    }
+
+    /// One agent's entry, as it stands (for taking an effect back).
+    subscript(agent: String) -> Agent? {
+        get { agents[agent] }
+        set { agents[agent] = newValue }
+    }
+
+    /// Notes an incident the agent took and returns the welfare rules it raises.
+    mutating func record(
+        incident: Int64, agent: String, at: Double, kind: String, call: String?, policy: Policy
+    ) -> [WelfareAlert] {
+        guard Self.isAgent(agent) else { return [] }
+        if agents[agent] == nil, agents.count >= capacity { dropIdlest() }
+        var entry = agents[agent] ?? Agent()
+        let horizon = policy.welfareHorizon
+        let newest = max(entry.latest, at)
+        if let oldest = entry.taken.first?.at, oldest < newest - horizon {
+            entry.taken.removeAll { $0.at < newest - horizon }
+        }
+        // A rule whose count has fallen below its number since it spoke may speak again.
+        for rule in policy.welfare where entry.raised.contains(rule.name) {
+            if Self.calls(in: entry.taken, rule: rule, endingAt: at) < rule.incidents { entry.raised.remove(rule.name) }
+        }
+        var hasher = Hasher()
+        hasher.combine(call ?? "")
+        let callKey = call == nil ? Int(truncatingIfNeeded: incident) : hasher.finalize()
+        entry.taken.append(Taken(incident: incident, at: at, kind: policy.categories[kind]?.name ?? kind, callKey: callKey, threat: policy.isThreat(kind)))
+        if entry.taken.count > Self.maximumKept { entry.taken.removeFirst(entry.taken.count - Self.maximumKept) }
+        entry.latest = newest
+        var raised: [WelfareAlert] = []
+        for rule in policy.welfare where rule.counts(kind) && !entry.raised.contains(rule.name) {
+            let calls = Self.calls(in: entry.taken, rule: rule, endingAt: at)
+            guard calls >= rule.incidents else { continue }
+            entry.raised.insert(rule.name)
+            raised.append(WelfareAlert(
+                rule: rule.name, agent: agent, calls: calls, threshold: rule.incidents, within: rule.within,
+                kinds: rule.kinds.map { $0.sorted() }, say: rule.say, at: at, incident: incident, call: call, kind: kind,
+                counters: Self.counters(of: agent, entry, at: at)))
+        }
+        agents[agent] = entry
+        return raised
+    }
+
+    /// Every agent's counters as of `now`, the most recently abused first; agents with nothing
+    /// by `now` are left out.
+    func counters(at now: Double) -> [AgentCounters] {
+        agents.compactMap { name, agent in
+            let counters = Self.counters(of: name, agent, at: now)
+            return counters.lastIncident == nil ? nil : counters
+        }.sorted { a, b in
+            a.lastIncident != b.lastIncident ? (a.lastIncident ?? 0) > (b.lastIncident ?? 0) : a.agent < b.agent
+        }
+    }
+
+    /// Drops agents with no incident within `horizon` of `now`, and the rules' marks of rules the
+    /// policy no longer has.
+    mutating func prune(now: Double, policy: Policy) {
+        let since = now - policy.welfareHorizon
+        let rules = Set(policy.welfare.map(\.name))
+        // Runs every half minute: rebuilds the table only when someone is to go.
+        if agents.values.contains(where: { $0.latest < since }) {
+            agents = agents.filter { $0.value.latest >= since }
+        }
+        for (name, agent) in agents where !agent.raised.isSubset(of: rules) {
+            agents[name]?.raised.formIntersection(rules)
+        }
+    }
+
+    /// Takes purged incidents out: the record no longer holds them, so a restart would not count them.
+    mutating func forget(incidents: Set<Int64>) {
+        guard let lowest = incidents.min(), let highest = incidents.max() else { return }
+        // Ids grow in record order, so an agent's incidents run from the first id to the last:
+        // most purges delete what is far older than anything kept here, and touch nobody.
+        for (name, agent) in agents {
+            guard let first = agent.taken.first?.incident, let last = agent.taken.last?.incident,
+                  first <= highest, lowest <= last, agent.taken.contains(where: { incidents.contains($0.incident) }) else { continue }
+            var entry = agent
+            entry.taken.removeAll { incidents.contains($0.incident) }
+            entry.latest = entry.taken.map(\.at).max() ?? -.infinity
+            agents[name] = entry.taken.isEmpty ? nil : entry
+        }
+    }
+
+    /// Makes room: drops the tenth of agents idle longest at once, so that a flood of new agent
+    /// ids costs one sort per many agents rather than a search per agent.
+    private mutating func dropIdlest() {
+        let count = max(1, agents.count / 10)
+        for (name, _) in agents.sorted(by: { $0.value.latest < $1.value.latest }).prefix(count) {
+            agents[name] = nil
+        }
+    }
+
+    /// The agent's abusive calls counted by `rule` in its window ending at `end`.
+    static func calls(in taken: [Taken], rule: WelfareRule, endingAt end: Double) -> Int {
+        let start = end - rule.within
+        var calls = Set<Int>()
+        for item in taken where item.at > start && item.at <= end && rule.counts(item.kind) {
+            calls.insert(item.callKey)
+        }
+        return calls.count
+    }
+
+    static let hour = 3600.0
+    static let day = 86_400.0
+
+    static func counters(of name: String, _ agent: Agent, at now: Double) -> AgentCounters {
+        var hour = Set<Int>()
+        var day = Set<Int>()
+        var threats = 0
+        var last: Double?
+        for item in agent.taken where item.at <= now {
+            last = max(last ?? item.at, item.at)
+            guard item.at > now - Self.day else { continue }
+            day.insert(item.callKey)
+            if item.at > now - Self.hour { hour.insert(item.callKey) }
+            if item.threat { threats += 1 }
+        }
+        return AgentCounters(agent: name, lastHour: hour.count, lastDay: day.count, threats: threats, lastIncident: last)
+    }
+}
+
+/// One agent's counters (`agents`, and each `agent.welfare` event).
+public struct AgentCounters: Sendable, Equatable {
+    /// The switch's id for the agent.
+    public var agent: String
+    /// Abusive calls the agent took in the hour before, each call once.
+    public var lastHour: Int
+    /// Abusive calls in the day before.
+    public var lastDay: Int
+    /// Incidents of a threatening kind in the day before.
+    public var threats: Int
+    /// When the agent's latest incident happened.
+    public var lastIncident: Double?
+}
+
+/// A welfare rule spoke: the agent took its number of abusive calls within its window.
+public struct WelfareAlert: Sendable, Equatable {
+    /// The policy's name for the rule.
+    public var rule: String
+    public var agent: String
+    /// The agent's abusive calls the rule counted in its window, this one included.
+    public var calls: Int
+    /// The rule's number (`incidents`).
+    public var threshold: Int
+    /// The rule's window, in seconds.
+    public var within: Double
+    /// The kinds the rule counts; nil: every kind.
+    public var kinds: [String]?
+    /// The policy's text for the agent and whoever looks after them.
+    public var say: String
+    /// When the incident that raised it happened.
+    public var at: Double
+    public var incident: Int64
+    public var call: String?
+    public var kind: String
+    /// The agent's counters as of the incident.
+    public var counters: AgentCounters
+}
