@@ -46,6 +46,8 @@ enum RequestEncoder {
             writer.field("reason", reason)
         case .reviewList(let within):
             time(&writer, "within", within)
+        case .agents(let at):
+            time(&writer, "at", at)
         case .review(let caller, _, let reason):
             writer.field("caller", caller)
             writer.field("reason", reason)
@@ -91,7 +93,7 @@ enum RequestEncoder {
         case .exemptAdd(let target, let reason, _, _): [target, reason]
         case .exemptRemove(_, let reason): [reason]
         case .review(let caller, _, let reason): [caller, reason]
-        case .exemptList, .reviewList: []
+        case .exemptList, .reviewList, .agents: []
         case .export(let caller, _, _, _): [caller].compactMap { $0 }
         // The candidate policy is held to the line, not to a field's length: checked apart.
         case .policyTest(_, let path, _): [path].compactMap { $0 }
