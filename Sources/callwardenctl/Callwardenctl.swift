@@ -28,6 +28,7 @@ struct Callwardenctl: ParsableCommand {
             CommandGroup(name: "Looking", subcommands: [StatusCommand.self, HistoryCommand.self, ExplainCommand.self, TailCommand.self]),
             CommandGroup(name: "Acting", subcommands: [ForgiveCommand.self, RecordCommand.self, ReloadCommand.self, CheckPolicyCommand.self, PolicyCommand.self]),
             CommandGroup(name: "Fairness", subcommands: [ExemptCommand.self, ReviewCommand.self]),
+            CommandGroup(name: "Supervisors", subcommands: [SuperviseCommand.self, ApproveCommand.self, DenyCommand.self]),
             CommandGroup(name: "The record", subcommands: [VerifyCommand.self, ExportCommand.self, PurgeCommand.self]),
         ])
 }
