@@ -1,3 +1,4 @@
+import CallwardenProtocol
 import Foundation
 import Testing
 #if canImport(Glibc)
@@ -43,8 +44,8 @@ struct SupervisorEndToEndTests {
     static func ctl(as user: TestUser, groups: [UInt32], _ daemon: Daemon, _ arguments: [String]) throws -> CommandResult {
         try Command.run("/usr/bin/setpriv", [
             "--reuid=\(user.uid)", "--regid=\(user.gid)", "--groups=" + groups.map(String.init).joined(separator: ","),
-            Command.callwardenctl, "--socket", daemon.socketPath,
-        ] + arguments)
+            Command.callwardenctl,
+        ] + arguments + ["--socket", daemon.socketPath])
     }
 
     @Test(
@@ -56,9 +57,9 @@ struct SupervisorEndToEndTests {
         let daemon = try Daemon().start(extraArguments: ["--socket-mode", "666", "--supervisor-group", supervisors.group])
         let watcher = try LineProcess("/usr/bin/setpriv", [
             "--reuid=\(person.uid)", "--regid=\(person.gid)", "--groups=\(supervisors.gid)",
-            Command.callwardenctl, "--socket", daemon.socketPath, "supervise", "--json",
+            Command.callwardenctl, "supervise", "--json", "--socket", daemon.socketPath,
         ])
-        #expect(Self.json(watcher.readLine()).string("supervise") != nil)
+        #expect(Self.json(watcher.readLine())["supervise"] as? Bool == true)
         let pending = Self.json(watcher.readLine())
         #expect(pending.string("event") == "pending")
         #expect((pending["requests"] as? [Any])?.isEmpty == true)
@@ -82,6 +83,15 @@ struct SupervisorEndToEndTests {
         #expect(answered.string("by") == "s1")
         let hangup = try client.request(["type": "hangup.request", "call": "sv1", "agent": "a1"])
         #expect(hangup.string("hangup") == "authorised" && hangup.string("rule") == "supervisor-approved")
+
+        // Without --supervisor, the verdict is given in the name of the user who runs callwardenctl.
+        try Self.askSupervisor(client, call: "sv2")
+        #expect(Self.notice(watcher.readLine(until: Self.event("supervisor.needed"))).string("call") == "sv2")
+        let deny = try Self.ctl(as: person, groups: [supervisors.gid], daemon, ["deny", "sv2", "--reason", "I will take it"])
+        #expect(deny.status == 0, "\(deny.stderr)")
+        let denied = Self.notice(watcher.readLine(until: Self.event("supervisor.answered")))
+        #expect(denied.string("verdict") == "deny")
+        #expect(denied.string("by") == person.name)
 
         #expect(daemon.log.contains("message_id=e0d896e66d574cb3ab8dc2b1fd03e114"))
         #expect(daemon.log.contains("message_id=fd9defd9f5a64edb9bb9d5e1b8b3dbdd"))
@@ -129,6 +139,24 @@ struct SupervisorEndToEndTests {
         #expect(hangup.string("hangup") == "authorised" && hangup.string("rule") == "supervisor-timeout")
     }
 
+    @Test("A tail subscriber sees the supervisor notices among the other events")
+    func tailCarriesNotices() throws {
+        let daemon = try Daemon().start()
+        let tail = try daemon.client()
+        #expect(try tail.request(["type": "tail"]).ok)
+        try Self.askSupervisor(try daemon.client(), call: "tl1")
+        let needed = Self.json(try #require(Self.readLine(tail) { Self.json($0).string("event") == "supervisor.needed" }))
+        #expect((needed["notice"] as? [String: Any])?.string("call") == "tl1")
+    }
+
+    /// Lines until one matches (returned); nil if the connection ends first.
+    static func readLine(_ client: LineClient, until match: (String) -> Bool) throws -> String? {
+        while let line = try client.readLine() {
+            if match(line) { return line }
+        }
+        return nil
+    }
+
     @Test("The alert command hears supervisor.needed with the call, caller, agent and deadline")
     func alertCommandHearsSupervisorNeeded() throws {
         let daemon = try Daemon()
@@ -153,7 +181,7 @@ struct SupervisorEndToEndTests {
         #expect(environment.contains("CALLWARDEN_CALLER=+447700900777\n"))
         #expect(environment.contains("CALLWARDEN_AGENT=a1\n"))
         let seconds = try #require(environment.split(separator: "\n").first { $0.hasPrefix("CALLWARDEN_DEADLINE=") }.flatMap { Double($0.dropFirst(20)) })
-        #expect(abs(seconds - (ISO8601DateFormatter().date(from: deadline)?.timeIntervalSince1970 ?? 0)) < 1)
+        #expect(abs(seconds - (EventTime.parse(deadline) ?? 0)) < 1)
     }
 
     @Test("Pending requests survive a restart: the snapshot after it lists them, and a verdict then answers them")
@@ -182,7 +210,7 @@ struct SupervisorEndToEndTests {
         #expect(resumed.string("reason") == asked.string("reason"))
 
         // For people, when the output is not a terminal: one plain line per pending request.
-        let plain = try LineProcess(Command.callwardenctl, ["--socket", daemon.socketPath, "supervise"])
+        let plain = try LineProcess(Command.callwardenctl, ["supervise", "--socket", daemon.socketPath])
         let line = plain.readLine { $0.contains("call rs1") }
         #expect(line?.contains("pending") == true)
         #expect(line?.contains("agent a1") == true)
