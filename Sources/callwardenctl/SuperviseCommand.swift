@@ -71,7 +71,8 @@ struct SuperviseCommand: ControlCommand {
 
     private func draw(_ table: SupervisorTable) {
         let now = Date().timeIntervalSince1970
-        var lines = ["callwarden: supervisor requests (\(table.requests.count) pending) at \(HumanTime.when(now))", ""]
+        let clock = SupervisorTable.clock(EventTime.format(now.rounded(.down)))
+        var lines = ["callwarden: \(table.requests.count) supervisor request\(table.requests.count == 1 ? "" : "s") pending at \(clock) UTC", ""]
         lines += table.lines(now: now)
         lines.append("")
         if let last = table.lastChange { lines.append("  Last: \(last)") }

@@ -70,7 +70,8 @@ struct SupervisorTable {
             let kind = event["event"]?.string == "supervisor.timeout" ? "timeout " : "answered"
             return ["\(at) \(kind)  call \(event["notice"]["call"].text): \(outcome(event))"]
         case "dropped":
-            return ["\(at) !! \(event["count"].text) event(s) skipped: this client fell behind; asking again for what is pending"]
+            let count = event["count"]?.int64 ?? 0
+            return ["\(at) !! \(count) event\(count == 1 ? "" : "s") skipped: this client fell behind; asking again for what is pending"]
         default:
             return []
         }
@@ -79,7 +80,8 @@ struct SupervisorTable {
     private static func describe(_ request: JSONValue?, now: Double) -> String {
         var line = "call \(request["call"].text) caller \(request["caller"].text)"
         if let agent = request["agent"]?.string { line += " agent \(agent)" }
-        line += ", score \(HumanTime.number(request["standing"]["score"])), \(request["standing"]["incidents"].text) incident(s)"
+        let incidents = request["standing"]["incidents"]?.int64 ?? 0
+        line += ", score \(HumanTime.number(request["standing"]["score"])), \(incidents) incident\(incidents == 1 ? "" : "s")"
         line += ", time left \(timeLeft(request["deadline"]?.string, now: now))"
         return line
     }
