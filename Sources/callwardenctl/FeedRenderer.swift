@@ -43,6 +43,8 @@ enum FeedRenderer {
             text = "policy \(answer["policy"]["name"].text) (\(answer["policy"]["hash"].text)) loaded"
         case "purge":
             text = "purged \(answer["purged"]?.array?.count ?? 0) entries (\(answer["incidents"].text) incidents) under retention"
+        case "supervisor.needed", "supervisor.answered", "supervisor.timeout":
+            text = SupervisorTable.summary(event, now: Date().timeIntervalSince1970)
         case "dropped":
             text = "!! \(event["count"].text) events skipped: this terminal fell behind"
         default:

@@ -65,16 +65,23 @@ struct SupervisorTable {
             lines += requests.map { "\(at) pending   \(describe($0, now: now))" }
             return lines
         case "supervisor.needed":
-            return ["\(at) needed    \(describe(event["notice"], now: now))"]
-        case "supervisor.answered", "supervisor.timeout":
-            let kind = event["event"]?.string == "supervisor.timeout" ? "timeout " : "answered"
-            return ["\(at) \(kind)  call \(event["notice"]["call"].text): \(outcome(event))"]
+            return ["\(at) needed    \(summary(event, now: now))"]
+        case "supervisor.answered":
+            return ["\(at) answered  \(summary(event, now: now))"]
+        case "supervisor.timeout":
+            return ["\(at) timeout   \(summary(event, now: now))"]
         case "dropped":
             let count = event["count"]?.int64 ?? 0
             return ["\(at) !! \(count) event\(count == 1 ? "" : "s") skipped: this client fell behind; asking again for what is pending"]
         default:
             return []
         }
+    }
+
+    /// What a supervisor notice says, without its time (`tail` shows the time and event itself).
+    static func summary(_ event: JSONValue, now: Double) -> String {
+        guard event["event"]?.string != "supervisor.needed" else { return describe(event["notice"], now: now) }
+        return "call \(event["notice"]["call"].text): \(outcome(event))"
     }
 
     private static func describe(_ request: JSONValue?, now: Double) -> String {
