@@ -108,6 +108,8 @@ struct EngineState {
 
     /// The notices ready to send, in order; the engine sends them once it lets go of the lock.
     mutating func takeReadyNotices() -> [EngineNotice] {
+        // Asked after every decision: nearly always nothing, and then nothing is touched.
+        guard !readyNotices.isEmpty else { return [] }
         defer { readyNotices.removeAll() }
         return readyNotices
     }
