@@ -11,8 +11,9 @@ struct Callwardenctl: ParsableCommand {
         discussion: """
             Talks to callwardend over its Unix socket (--socket, or CALLWARDEN_SOCKET, default \
             /run/callwarden/callwarden.sock). Most commands need the admin role: run them as root or \
-            as a member of the callwarden-admin group; `status` works for anyone who can reach the \
-            socket. Output is meant for people; --json prints the daemon's answers as they are, one \
+            as a member of the callwarden-admin group; `supervise` needs the supervisor role \
+            (callwarden-supervisor) or admin, `approve` and `deny` the telephony role or above; \
+            `status` works for anyone who can reach the socket. Output is meant for people; --json prints the daemon's answers as they are, one \
             JSON object per line, for scripts.
 
             Exit status: 0 done; 1 the record (or an export) does not verify, a policy file is \
