@@ -153,7 +153,10 @@ extension Engine {
             state.withLock {
                 $0.policy = loaded
                 $0.lastRejection = nil
+                $0.retimeSupervision()
             }
+            // The supervisor timeout may have changed: the pending requests' deadlines with it.
+            deadlines.ring()
             logger.notice("Policy \(loaded.policy.name) (\(loaded.hash)) loaded from \(path)", metadata: [
                 LogEvent.metadataKey: LogEvent.policyReloaded.metadataValue, "policy": .string(loaded.policy.name),
             ])

@@ -13,10 +13,12 @@ extension Engine {
         return Recorded(value: done, ticket: ticket)
     }
 
-    public func verdict(call id: String, approve: Bool, supervisor: String?, at: Double?) throws(EngineError) -> Recorded<Bool> {
+    /// A supervisor's verdict; answers the call's pending supervisor request, if any.
+    /// - Parameter reason: the supervisor's words, kept in the record with the verdict.
+    public func verdict(call id: String, approve: Bool, supervisor: String?, reason: String? = nil, at: Double?) throws(EngineError) -> Recorded<Bool> {
         let now = time(at)
         let (done, ticket) = try perform { state throws(EngineError) in
-            try state.verdict(call: id, approve: approve, supervisor: supervisor, now: now)
+            try state.verdict(call: id, approve: approve, supervisor: supervisor, reason: reason, now: now)
         }
         return Recorded(value: done, ticket: ticket)
     }
@@ -27,6 +29,8 @@ extension Engine {
         let ((decision, caller), ticket) = try perform { state throws(EngineError) in
             try state.hangupRequest(call: id, agent: agent, now: now)
         }
+        // A new supervisor request may have a deadline sooner than the timeout service's next look.
+        if decision.answer == .supervisorRequired { deadlines.ring() }
         return Recorded(value: decision, ticket: ticket) { [logger] in
             logger.notice("Hang-up \(decision.answer.rawValue) by ladder rule \(decision.rule)", metadata: [
                 LogEvent.metadataKey: LogEvent.hangupDecided.metadataValue, "caller": .string(caller.display), "call": .string(id),

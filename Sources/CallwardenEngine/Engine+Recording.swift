@@ -100,7 +100,9 @@ extension Engine {
             logger.critical("ALERT: \(category.name) against staff; incident \(outcome.incident), caller \(outcome.caller.display)", metadata: metadata)
             if let action = policy.policy.alert {
                 alerts.run(action, fields: [
-                    "CALLWARDEN_EVENT": "alert", "CALLWARDEN_CALLER": outcome.caller.display, "CALLWARDEN_CALL": report.call ?? "",
+                    // The same command hears of other events (supervisor.needed): this names the kind.
+                    "CALLWARDEN_EVENT": "alert",
+                    "CALLWARDEN_CALLER": outcome.caller.display, "CALLWARDEN_CALL": report.call ?? "",
                     "CALLWARDEN_AGENT": report.agent ?? "", "CALLWARDEN_KIND": category.name,
                     "CALLWARDEN_INCIDENT": String(outcome.incident), "CALLWARDEN_NOTE": report.note ?? "",
                     "CALLWARDEN_AT": String(report.at ?? clock()),

@@ -24,8 +24,10 @@ public final class Engine: Sendable {
     let reloadObserver = Locked<ReloadObserver?>(nil)
     /// Told after each batch the record commits (the service manager's status line follows them).
     let commitObservers = Locked<[@Sendable () -> Void]>([])
-    /// Told of each `EngineNotice`, in the order added.
+    /// Told of every notice, in order (the live feeds).
     let noticeObservers = Locked<[@Sendable (EngineNotice) -> Void]>([])
+    /// Rung when a supervisor's deadline may have come nearer.
+    let deadlines = DeadlineBell()
 
     /// Builds the engine and loads every caller's history, and the calls that were open, from the
     /// record.
@@ -45,12 +47,16 @@ public final class Engine: Sendable {
         for call in index.openCalls.sorted(by: { $0.openedAt < $1.openedAt }) {
             calls[call.id] = call
         }
+        let (supervision, lapsed) = index.pendingSupervision(policy: policy.policy, now: startedAt)
         state = Locked(EngineState(
             policy: policy, histories: index.histories, incidentCount: index.incidents, calls: calls, nextID: store.nextID,
-            exemptions: index.exemptions, agents: index.agents))
+            exemptions: index.exemptions, agents: index.agents, supervision: supervision))
         store.onBatchOutcome { [weak self] outcome in self?.batch(outcome) }
         if !index.openCalls.isEmpty {
             logger.notice("Resumed \(index.openCalls.count) call(s) that were open when callwardend last stopped")
+        }
+        if !supervision.isEmpty || lapsed > 0 {
+            logger.notice("Resumed \(supervision.count) pending supervisor request(s); \(lapsed) more had passed their deadline (the ladder authorises their hang-up)")
         }
     }
 
@@ -65,17 +71,19 @@ public final class Engine: Sendable {
     /// A step whose entries hold a value the record cannot keep exactly is taken back too, and the
     /// ticket says why; the wire refuses such values first, so this is the last line of defence.
     func perform<Outcome, Failure: Error>(_ command: (inout EngineState) throws(Failure) -> Step<Outcome>) throws(Failure) -> (Outcome, CommitTicket?) {
-        try state.withLock { state throws(Failure) -> (Outcome, CommitTicket?) in
+        let (outcome, ticket, notices) = try state.withLock { state throws(Failure) -> (Outcome, CommitTicket?, [EngineNotice]) in
             state.nextID = store.nextID
             let step = try command(&state)
-            guard !step.entries.isEmpty else { return (step.outcome, nil) }
+            guard !step.entries.isEmpty else { return (step.outcome, nil, state.takeReadyNotices()) }
             let ticket = store.enqueue(step.entries, firstID: step.firstID)
             if ticket.isRefused {
                 state.rollBack(from: step.firstID)
                 state.nextID = store.nextID
             }
-            return (step.outcome, ticket)
+            return (step.outcome, ticket, state.takeReadyNotices())
         }
+        send(notices)
+        return (outcome, ticket)
     }
 
     /// Hears of every batch the record commits, after memory has taken it as final. Called on the
@@ -88,12 +96,15 @@ public final class Engine: Sendable {
     private func batch(_ outcome: BatchOutcome) {
         switch outcome {
         case .committed(let id):
-            let recovered = state.withLock { state -> Degraded? in
+            let (recovered, notices) = state.withLock { state -> (Degraded?, [EngineNotice]) in
                 let was = state.degraded
                 state.committed(through: id)
-                return was
+                return (was, state.takeReadyNotices())
             }
             for observer in commitObservers.withLock({ $0 }) { observer() }
+            // The writer commits in id order and tells of each batch in turn: notices leave in
+            // the record's order, each after what caused it is durable.
+            send(notices)
             if let recovered {
                 logger.notice("The record is writable again; \(recovered.failedWrites) write(s) were refused while it was not", metadata: [
                     LogEvent.metadataKey: LogEvent.recordRecovered.metadataValue,

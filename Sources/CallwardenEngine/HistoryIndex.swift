@@ -15,9 +15,44 @@ struct HistoryIndex {
     /// so that every window that ends within the horizon is counted whole.
     var agentsSince = -Double.infinity
     private var calls: [String: OpenCalls.Call] = [:]
+    /// Hang-up requests answered `supervisor_required` with no verdict or end since, by call.
+    private var asks: [String: RecordedAsk] = [:]
+
+    /// A `hangup.request` entry that asked for a supervisor.
+    struct RecordedAsk {
+        var entry: Int64
+        var at: Double
+        var agent: String?
+        var rule: String
+        var reason: String
+    }
 
     /// Calls with a `call_start` and no `call_end`, with their ladder as recorded.
     var openCalls: [OpenCalls.Call] { Array(calls.values) }
+
+    /// The supervisor requests still pending when the record ends, as of `now` under `policy`:
+    /// the caller's standing now, the deadline from the policy in force. Those whose deadline has
+    /// passed are left out and counted: they timed out (before the stop, or while callwardend was
+    /// down), and the ladder authorises their hang-up by itself.
+    func pendingSupervision(policy: Policy, now: Double) -> (pending: PendingSupervision, lapsed: Int) {
+        var pending = PendingSupervision()
+        var lapsed = 0
+        for (id, ask) in asks {
+            guard let call = calls[id] else { continue }
+            let history = call.caller.key.flatMap { histories[$0] } ?? CallerHistory()
+            let request = SupervisorRequest(
+                call: id, caller: call.caller, agent: ask.agent, standing: policy.standing(of: history, at: now),
+                rule: ask.rule, reason: ask.reason, askedAt: ask.at,
+                deadline: SupervisorRequest.deadline(firstAsked: call.ladder.supervisorAskedAt ?? ask.at, timeout: policy.ladder.supervisorTimeout),
+                entry: ask.entry)
+            if let deadline = request.deadline, deadline <= now {
+                lapsed += 1
+            } else {
+                _ = pending.ask(request)
+            }
+        }
+        return (pending, lapsed)
+    }
 
     static func load(from store: RecordStore, policy: Policy? = nil, now: Double = 0) throws -> HistoryIndex {
         var index = HistoryIndex()
@@ -36,6 +71,7 @@ struct HistoryIndex {
     mutating func apply(_ stored: StoredEntry) {
         let entry = stored.entry
         applyToLadder(entry, recordedAt: stored.recordedAt)
+        applyToSupervision(entry, id: stored.id)
         if entry.type == .exemption || entry.type == .exemptionEnd {
             exemptions.apply(stored)
             return
@@ -62,6 +98,22 @@ struct HistoryIndex {
             // A calm call counts in the caller's favour only once they have a history.
             guard entry.outcome == "resolved", histories[caller] != nil else { return }
             histories[caller]?.resolvedCalls.append(entry.at)
+        default:
+            return
+        }
+    }
+
+    /// Follows each call's supervisor request as the engine does: asked by a `supervisor_required`
+    /// answer (the first one, while none is pending), closed by a verdict, by a hang-up the ladder
+    /// authorised at the deadline, or by the call's end.
+    private mutating func applyToSupervision(_ entry: NewEntry, id: Int64) {
+        guard let call = entry.call else { return }
+        switch entry.type {
+        case .hangupRequest where entry.outcome == HangupDecision.Answer.supervisorRequired.rawValue:
+            guard asks[call] == nil, calls[call] != nil else { return }
+            asks[call] = RecordedAsk(entry: id, at: entry.at, agent: entry.agent, rule: entry.rule ?? "supervisor-required", reason: entry.note ?? "")
+        case .hangupRequest where entry.rule == "supervisor-timeout", .verdict, .callEnd:
+            asks[call] = nil
         default:
             return
         }

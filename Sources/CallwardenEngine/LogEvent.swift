@@ -20,6 +20,9 @@ public enum LogEvent: String, Sendable, CaseIterable {
     case exemptionChanged = "a47e2c915d3b4f08b6e1c2d9f0a85b73"
     case reviewDecided = "2e9d7b64c1f04a5a9b3e8d0c6f17a2b5"
     case agentWelfare = "7c3e91a4f0d84b6e9a25d1c8b4f06e37"
+    case supervisorNeeded = "e0d896e66d574cb3ab8dc2b1fd03e114"
+    case supervisorAnswered = "fd9defd9f5a64edb9bb9d5e1b8b3dbdd"
+    case supervisorTimedOut = "a30b75ad43a44860a4c4ed7d3c401f5f"
 
     /// Metadata key under which the id travels.
     public static let metadataKey = "message_id"

@@ -3,7 +3,8 @@ public enum Request: Sendable, Equatable {
     case callOffered(call: String, caller: String, dialed: String?, claim: CallerIDClaim, at: Double?)
     case abuse(call: String?, caller: String?, kind: String, agent: String?, note: String?, claim: CallerIDClaim, at: Double?)
     case warning(call: String, agent: String?, at: Double?)
-    case supervisor(call: String, verdict: Verdict, supervisor: String?, at: Double?)
+    /// A supervisor's verdict; `reason` is kept in the record with it.
+    case supervisor(call: String, verdict: Verdict, supervisor: String?, reason: String? = nil, at: Double?)
     case hangupRequest(call: String, agent: String?, at: Double?)
     case callEnded(call: String, by: EndedBy?, outcome: CallOutcome?, at: Double?)
     case status
@@ -38,6 +39,9 @@ public enum Request: Sendable, Equatable {
     case policyTest(policy: String, path: String?, since: Double?)
     /// Every tracked agent's counters as of `at` (default: now).
     case agents(at: Double?)
+    /// Turn the connection into a feed of supervisor requests: those pending, then each one asked
+    /// for, answered or timed out.
+    case supervise
 
     public enum Verdict: String, Sendable, CaseIterable { case approve, deny }
     public enum EndedBy: String, Sendable, CaseIterable { case caller, agent, system }
@@ -46,11 +50,12 @@ public enum Request: Sendable, Equatable {
     /// The event's time as the client sent it (`at`), if the request has one.
     public var eventTime: Double? {
         switch self {
-        case .callOffered(_, _, _, _, let at), .abuse(_, _, _, _, _, _, let at), .warning(_, _, let at), .supervisor(_, _, _, let at),
+        case .callOffered(_, _, _, _, let at), .abuse(_, _, _, _, _, _, let at), .warning(_, _, let at), .supervisor(_, _, _, _, let at),
              .hangupRequest(_, _, let at), .callEnded(_, _, _, let at), .history(_, let at, _, _), .explain(_, _, let at),
              .forgive(_, _, _, _, let at), .agents(let at):
             at
-        case .status, .reload, .verify, .export, .tail, .purge, .exemptAdd, .exemptRemove, .exemptList, .reviewList, .review, .policyTest:
+        case .status, .reload, .verify, .export, .tail, .purge, .exemptAdd, .exemptRemove, .exemptList, .reviewList, .review, .policyTest,
+             .supervise:
             nil
         }
     }
@@ -84,16 +89,21 @@ public enum Request: Sendable, Equatable {
         case .review(_, .end, _): .reviewEnd
         case .policyTest: .policyTest
         case .agents: .agents
+        case .supervise: .supervise
         }
     }
 }
 
-/// What a peer may do. An admin may do everything a telephony system may.
+/// What a peer may do. Each role may do everything the roles before it may: a supervisor may also
+/// send call events (a supervisor's desk may give verdicts through the same socket), an admin may do
+/// everything.
 public enum Role: String, Sendable, Comparable, CaseIterable {
     /// Nothing but `status`.
     case none
     /// Call events and `status`.
     case telephony
+    /// Call events, and following the supervisor requests (`supervise`).
+    case supervisor
     /// Everything.
     case admin
 
@@ -127,15 +137,19 @@ public enum RequestType: String, Sendable, CaseIterable {
     case reviewEnd = "review.end"
     case policyTest = "policy.test"
     case agents
+    case supervise
 
     /// The role a peer needs to send this type of request.
     public var role: Role {
         switch self {
         // Anyone who can reach the socket may ask whether the daemon is serving.
         case .status: .none
+        // `supervisor` (the verdict) stays a call event: switches send it on a supervisor's behalf.
         case .callOffered, .abuse, .warning, .supervisor, .hangupRequest, .callEnded: .telephony
+        // What supervisors look after: requests waiting for them, and the agents they support.
+        case .supervise, .agents: .supervisor
         case .history, .explain, .forgive, .reload, .verify, .export, .tail, .purge,
-             .exemptAdd, .exemptRemove, .exemptList, .reviewList, .reviewRenew, .reviewEnd, .policyTest, .agents: .admin
+             .exemptAdd, .exemptRemove, .exemptList, .reviewList, .reviewRenew, .reviewEnd, .policyTest: .admin
         }
     }
 
@@ -148,10 +162,10 @@ public enum RequestType: String, Sendable, CaseIterable {
         case .callOffered: ["call", "caller", "dialed", "attestation", "verification", "at"]
         case .abuse: ["call", "caller", "kind", "agent", "note", "attestation", "verification", "at"]
         case .warning: ["call", "agent", "at"]
-        case .supervisor: ["call", "verdict", "supervisor", "at"]
+        case .supervisor: ["call", "verdict", "supervisor", "reason", "at"]
         case .hangupRequest: ["call", "agent", "at"]
         case .callEnded: ["call", "by", "outcome", "at"]
-        case .status, .reload, .verify, .tail, .purge, .exemptList: []
+        case .status, .reload, .verify, .tail, .purge, .exemptList, .supervise: []
         case .export: ["caller", "since", "after", "limit"]
         case .history: ["caller", "at", "after", "limit"]
         case .explain: ["caller", "dialed", "at"]

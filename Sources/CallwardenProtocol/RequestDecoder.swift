@@ -75,7 +75,9 @@ public enum RequestDecoder {
         case .warning:
             return .warning(call: try fields.required("call"), agent: try fields.optional("agent"), at: try fields.time())
         case .supervisor:
-            return .supervisor(call: try fields.required("call"), verdict: try fields.choice("verdict", required: true)!, supervisor: try fields.optional("supervisor"), at: try fields.time())
+            return .supervisor(
+                call: try fields.required("call"), verdict: try fields.choice("verdict", required: true)!, supervisor: try fields.optional("supervisor"),
+                reason: try fields.optional("reason"), at: try fields.time())
         case .hangupRequest:
             return .hangupRequest(call: try fields.required("call"), agent: try fields.optional("agent"), at: try fields.time())
         case .callEnded:
@@ -126,6 +128,8 @@ public enum RequestDecoder {
             return .policyTest(policy: policy, path: try fields.optional("path"), since: try fields.time("since"))
         case .agents:
             return .agents(at: try fields.time())
+        case .supervise:
+            return .supervise
         }
     }
 }

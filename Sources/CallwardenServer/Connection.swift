@@ -194,6 +194,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 }
             case .subscribe(let text):
                 perform(state.tailAnswered(text, feed: feed.subscribe()))
+            case .supervise(let text):
+                // The same machinery as `tail`, on a subscription that takes only the supervisor
+                // notices and starts with what is pending.
+                perform(state.tailAnswered(text, feed: feed.subscribeSupervisor()))
             }
         }
     }

@@ -1,3 +1,4 @@
+import CallwardenEngine
 import CallwardenLocking
 import CallwardenProtocol
 import Foundation
@@ -21,7 +22,13 @@ public final class EventFeed: Sendable {
 
     private let subscribers = Locked<[ObjectIdentifier: FeedSubscription]>([:])
     private let count = Atomic<Int>(0)
+    /// Subscribers that take every line (`tail`): only they need each request's line built.
+    private let followers = Atomic<Int>(0)
     private let capacity: Int
+    /// The supervisor requests announced as needed and not yet answered or timed out: what a new
+    /// `supervise` subscriber is shown first. Its lock also orders each announcement against
+    /// each new subscription, so the snapshot and the lines after it never miss or repeat one.
+    let announced = Locked<[String: SupervisorRequest]>([:])
 
     public init(capacity: Int = EventFeed.defaultCapacity) {
         self.capacity = capacity
@@ -30,30 +37,36 @@ public final class EventFeed: Sendable {
     /// Whether anyone is listening.
     public var isWatched: Bool { count.load(ordering: .relaxed) > 0 }
 
-    func subscribe() -> FeedSubscription {
-        let subscription = FeedSubscription(capacity: capacity)
+    /// A new subscriber: of every line, or only of `events`; `first` is sent before anything else.
+    func subscribe(events: Set<String>? = nil, first: String? = nil) -> FeedSubscription {
+        let subscription = FeedSubscription(capacity: capacity, events: events, first: first)
         subscribers.withLock { $0[ObjectIdentifier(subscription)] = subscription }
         count.add(1, ordering: .relaxed)
+        if events == nil { followers.add(1, ordering: .relaxed) }
         return subscription
     }
 
     func unsubscribe(_ subscription: FeedSubscription) {
         subscription.cancel()
         let removed = subscribers.withLock { $0.removeValue(forKey: ObjectIdentifier(subscription)) }
-        if removed != nil { count.subtract(1, ordering: .relaxed) }
+        if removed != nil {
+            count.subtract(1, ordering: .relaxed)
+            if subscription.events == nil { followers.subtract(1, ordering: .relaxed) }
+        }
     }
 
-    /// Sends a ready-made line (no newline) to every subscriber.
-    public func publish(_ line: String) {
+    /// Sends a ready-made line (no newline) of `event` to every subscriber that takes it (nil:
+    /// a line only the `tail` subscribers take).
+    public func publish(_ line: String, event: String? = nil) {
         guard isWatched else { return }
-        for subscription in subscribers.withLock({ Array($0.values) }) {
+        for subscription in subscribers.withLock({ Array($0.values) }) where subscription.takes(event) {
             subscription.offer(line)
         }
     }
 
     /// Whether a request of this type, if it succeeds, would be published now.
     func carries(_ type: String?) -> Bool {
-        guard isWatched, let type else { return false }
+        guard followers.load(ordering: .relaxed) > 0, let type else { return false }
         return Self.published.contains(type)
     }
 }

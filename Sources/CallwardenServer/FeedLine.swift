@@ -1,3 +1,4 @@
+import CallwardenCore
 import CallwardenEngine
 import CallwardenProtocol
 import Foundation
@@ -28,6 +29,34 @@ public enum FeedLine {
         writer.field("event", "purge")
         writer.field("at", EventTime.format(now()))
         writer.object("answer") { Responses.write(outcome, to: &$0) }
+        return String(writer.line().dropLast())
+    }
+
+    /// A notice: `{"event":"supervisor.needed","at":...,"notice":{...}}`.
+    public static func notice(_ notice: EngineNotice) -> String {
+        var writer = JSONWriter()
+        writer.field("event", notice.event)
+        writer.field("at", EventTime.format(now()))
+        writer.object("notice") { Responses.write(notice, to: &$0) }
+        return String(writer.line().dropLast())
+    }
+
+    /// What a `supervise` subscriber sees first: the requests pending as it joined, earliest asked
+    /// first, as many as fit in `maximumBytes`; `omitted` counts the rest (and those the caller
+    /// left out).
+    static func pending(_ requests: [SupervisorRequest], omitted: Int, maximumBytes: Int = 192 * 1024) -> String {
+        var size = 0
+        let shown = requests.prefix { request in
+            // Generous for the fixed fields; the free texts as they are.
+            size += 256 + request.call.utf8.count + (request.agent?.utf8.count ?? 0) + request.reason.utf8.count + request.caller.display.utf8.count
+            return size <= maximumBytes
+        }
+        var writer = JSONWriter()
+        writer.field("event", "pending")
+        writer.field("at", EventTime.format(now()))
+        writer.array("requests", shown) { Responses.write($1, to: &$0) }
+        let left = omitted + requests.count - shown.count
+        if left > 0 { writer.field("omitted", left) }
         return String(writer.line().dropLast())
     }
 

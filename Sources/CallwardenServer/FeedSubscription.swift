@@ -21,13 +21,25 @@ public final class FeedSubscription: Sendable {
 
     let capacity: Int
     let maximumBytes: Int
+    /// The events this subscriber takes (`supervise`: the supervisor notices); nil: every line (`tail`).
+    let events: Set<String>?
     private let state = Locked(State())
 
     static let defaultMaximumBytes = 256 * 1024
 
-    init(capacity: Int, maximumBytes: Int = FeedSubscription.defaultMaximumBytes) {
+    /// - Parameter first: a line to send before any other (`supervise`'s snapshot of what is
+    ///   pending). It is not held to the bounds: it is made once, and bounded where it is made.
+    init(capacity: Int, maximumBytes: Int = FeedSubscription.defaultMaximumBytes, events: Set<String>? = nil, first: String? = nil) {
         self.capacity = capacity
         self.maximumBytes = maximumBytes
+        self.events = events
+        if let first { state.withLock { $0.items.append(.line(first)) } }
+    }
+
+    /// Whether this subscriber takes lines of `event` (nil: a line every subscriber takes).
+    func takes(_ event: String?) -> Bool {
+        guard let events else { return true }
+        return event.map(events.contains) ?? false
     }
 
     /// Queues a line, or counts it as dropped when the queue is full.

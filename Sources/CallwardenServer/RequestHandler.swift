@@ -24,6 +24,8 @@ public struct RequestHandler: Sendable {
         case later(@Sendable () async -> String)
         /// `tail`: this answer, then the live feed on the same connection.
         case subscribe(String)
+        /// `supervise`: this answer, then the supervisor requests on the same connection.
+        case supervise(String)
     }
 
     func answer(_ line: DecodedLine, role: Role, peer: PeerCredentials?) -> Answer {
@@ -91,9 +93,9 @@ public struct RequestHandler: Sendable {
             return write(id: id, type: type) { () throws(EngineError) in
                 try engine.warning(call: call, agent: agent, at: at)
             } format: { _, _ in }
-        case .supervisor(let call, let verdict, let supervisor, let at):
+        case .supervisor(let call, let verdict, let supervisor, let reason, let at):
             return write(id: id, type: type) { () throws(EngineError) in
-                try engine.verdict(call: call, approve: verdict == .approve, supervisor: supervisor, at: at)
+                try engine.verdict(call: call, approve: verdict == .approve, supervisor: supervisor, reason: reason, at: at)
             } format: { _, _ in }
         case .hangupRequest(let call, let agent, let at):
             return write(id: id, type: type) { () throws(EngineError) in
@@ -107,6 +109,8 @@ public struct RequestHandler: Sendable {
             }
         case .tail:
             return .subscribe(success(id: id, type: type) { $0.field("tail", true) })
+        case .supervise:
+            return .supervise(success(id: id, type: type) { $0.field("supervise", true) })
         default:
             let handler = self
             return .later { await handler.answerLater(request, id: id, type: type, peer: peer) }
@@ -173,7 +177,7 @@ public struct RequestHandler: Sendable {
                 let agents = engine.agents(at: at)
                 return success(id: id, type: type) { Responses.write(agents: agents, to: &$0) }
             case .callOffered, .explain, .reload, .abuse, .forgive, .warning, .supervisor, .hangupRequest, .callEnded, .tail,
-                 .exemptAdd, .exemptRemove, .exemptList, .review:
+                 .exemptAdd, .exemptRemove, .exemptList, .review, .supervise:
                 return failure(ProtocolError(.internalError, "internal error"), id: id, type: type)
             }
         } catch {

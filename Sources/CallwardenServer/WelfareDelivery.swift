@@ -2,17 +2,16 @@ import CallwardenEngine
 import CallwardenProtocol
 import Logging
 
-/// Where an `agent.welfare` notice goes once its incident is durable: the journal (its own
-/// MESSAGE_ID, at warning priority so that it stands out in `journalctl -p warning`), the `tail`
-/// feed, and the policy's alert command with `CALLWARDEN_EVENT=agent.welfare`.
+/// Where an `agent.welfare` notice goes once its incident is durable, besides the `tail` feed
+/// (which carries every notice): the journal (its own MESSAGE_ID, at warning priority so that it
+/// stands out in `journalctl -p warning`) and the policy's alert command with
+/// `CALLWARDEN_EVENT=agent.welfare`.
 public struct WelfareDelivery: Sendable {
     let engine: Engine
-    let feed: EventFeed
     let logger: Logger
 
-    public init(engine: Engine, feed: EventFeed, logger: Logger) {
+    public init(engine: Engine, logger: Logger) {
         self.engine = engine
-        self.feed = feed
         self.logger = logger
     }
 
@@ -33,23 +32,11 @@ public struct WelfareDelivery: Sendable {
         ]
         if let call = alert.call { metadata["call"] = .string(call) }
         logger.warning("Agent \(alert.agent) needs looking after (welfare rule \(alert.rule)): \(alert.say)", metadata: metadata)
-        feed.publish(FeedLine.welfare(alert))
         engine.runAlertCommand(fields: [
             "CALLWARDEN_EVENT": "agent.welfare", "CALLWARDEN_AGENT": alert.agent, "CALLWARDEN_RULE": alert.rule,
             "CALLWARDEN_SAY": alert.say, "CALLWARDEN_CALLS": String(alert.calls), "CALLWARDEN_KIND": alert.kind,
             "CALLWARDEN_INCIDENT": String(alert.incident), "CALLWARDEN_CALL": alert.call ?? "",
             "CALLWARDEN_AT": String(alert.at),
         ])
-    }
-}
-
-extension FeedLine {
-    /// `{"event":"agent.welfare","at":...,"notice":{...}}`.
-    public static func welfare(_ alert: WelfareAlert) -> String {
-        var writer = JSONWriter()
-        writer.field("event", "agent.welfare")
-        writer.field("at", EventTime.format(now()))
-        writer.object("notice") { Responses.write(alert, to: &$0) }
-        return String(writer.line().dropLast())
     }
 }

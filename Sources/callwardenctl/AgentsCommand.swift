@@ -12,7 +12,7 @@ struct AgentsCommand: ControlCommand {
             keeps nothing else about them), the most recently abused first. A call with several \
             incidents counts once; THREATS counts incidents of threatening kinds in the last day. The \
             policy's welfare rules raise agent.welfare events from the same counts (see `tail`). \
-            Needs the admin role.
+            Needs the supervisor (or admin) role.
             """)
 
     @OptionGroup var options: ConnectionOptions

@@ -21,7 +21,7 @@ struct Answer {
                 message += "\n" + errors.map { "  " + $0 }.joined(separator: "\n")
             }
             if code == "forbidden" {
-                message += "\n(run as root, or as a member of the daemon's admin group, callwarden-admin by default)"
+                message += "\n(run as root, or as a member of the group of the role it names: callwarden-admin or callwarden-supervisor by default)"
             }
             throw ControlFailure(ExitStatus.of(code: code), "\(code): \(message)")
         }

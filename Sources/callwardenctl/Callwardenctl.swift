@@ -11,8 +11,9 @@ struct Callwardenctl: ParsableCommand {
         discussion: """
             Talks to callwardend over its Unix socket (--socket, or CALLWARDEN_SOCKET, default \
             /run/callwarden/callwarden.sock). Most commands need the admin role: run them as root or \
-            as a member of the callwarden-admin group; `status` works for anyone who can reach the \
-            socket. Output is meant for people; --json prints the daemon's answers as they are, one \
+            as a member of the callwarden-admin group; `supervise` needs the supervisor role \
+            (callwarden-supervisor) or admin, `approve` and `deny` the telephony role or above; \
+            `status` works for anyone who can reach the socket. Output is meant for people; --json prints the daemon's answers as they are, one \
             JSON object per line, for scripts.
 
             Exit status: 0 done; 1 the record (or an export) does not verify, a policy file is \
@@ -28,6 +29,7 @@ struct Callwardenctl: ParsableCommand {
             CommandGroup(name: "Looking", subcommands: [StatusCommand.self, HistoryCommand.self, ExplainCommand.self, TailCommand.self, AgentsCommand.self]),
             CommandGroup(name: "Acting", subcommands: [ForgiveCommand.self, RecordCommand.self, ReloadCommand.self, CheckPolicyCommand.self, PolicyCommand.self]),
             CommandGroup(name: "Fairness", subcommands: [ExemptCommand.self, ReviewCommand.self]),
+            CommandGroup(name: "Supervisors", subcommands: [SuperviseCommand.self, ApproveCommand.self, DenyCommand.self]),
             CommandGroup(name: "The record", subcommands: [VerifyCommand.self, ExportCommand.self, PurgeCommand.self]),
         ])
 

@@ -60,23 +60,37 @@ final class ControlClient {
 
     /// The next line from the daemon, or nil when it closed the connection.
     func readLine() throws(ControlFailure) -> String? {
+        switch try read() {
+        case .line(let line): return line
+        case .closed: return nil
+        case .timedOut: throw ControlFailure(ExitStatus.unavailable, "callwardend did not answer in time (see --timeout)")
+        }
+    }
+
+    enum Reading {
+        case line(String)
+        /// Nothing came within the socket's time limit (`setTimeout`): `supervise` redraws then.
+        case timedOut
+        case closed
+    }
+
+    /// The next line, or that none came in time, or that the daemon closed the connection.
+    func read() throws(ControlFailure) -> Reading {
         var searched = 0
         while true {
             if let newline = buffer[searched...].firstIndex(of: 10) {
                 let line = String(decoding: buffer[..<newline], as: UTF8.self)
                 buffer.removeSubrange(...newline)
-                return line
+                return .line(line)
             }
             searched = buffer.count
             var chunk = [UInt8](repeating: 0, count: 65536)
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-            if count == 0 { return nil }
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+            if count == 0 { return .closed }
             if count < 0 {
                 let error = errno
                 if error == EINTR { continue }
-                if error == EAGAIN || error == EWOULDBLOCK {
-                    throw ControlFailure(ExitStatus.unavailable, "callwardend did not answer in time (see --timeout)")
-                }
+                if error == EAGAIN || error == EWOULDBLOCK { return .timedOut }
                 throw ControlFailure(ExitStatus.unavailable, "reading from \(path): \(Self.reason(error))")
             }
             buffer.append(contentsOf: chunk[..<count])

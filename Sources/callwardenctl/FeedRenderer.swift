@@ -49,6 +49,8 @@ enum FeedRenderer {
         case "agent.welfare":
             let notice = event["notice"]
             text = "agent \(notice["agent"].text): rule \(notice["rule"].text) (\(notice["calls"].text) abusive calls within \(HumanTime.duration(notice["within"]?.double ?? 0))): \(notice["say"].text)"
+        case "supervisor.needed", "supervisor.answered", "supervisor.timeout":
+            text = SupervisorTable.summary(event, now: Date().timeIntervalSince1970)
         case "dropped":
             text = "!! \(event["count"].text) events skipped: this terminal fell behind"
         default:

@@ -40,6 +40,11 @@ struct Callwardend: AsyncParsableCommand {
         valueName: "group"))
     var adminGroups: [String] = [RoleMap.defaultAdminGroup]
 
+    @Option(name: .customLong("supervisor-group"), help: ArgumentHelp(
+        "A group whose members have the supervisor role: they follow supervisor requests (supervise) and may send telephony events (repeatable; a name or a gid).",
+        valueName: "group"))
+    var supervisorGroups: [String] = [RoleMap.defaultSupervisorGroup]
+
     @Option(name: .customLong("telephony-group"), help: ArgumentHelp(
         "A group whose members may send telephony events (repeatable; a name or a gid).", valueName: "group"))
     var telephonyGroups: [String] = [RoleMap.defaultTelephonyGroup]

@@ -45,17 +45,21 @@ struct Daemon {
                 notifier.status(engine.statusLine())
                 notifier.ready()
             }))
-        let (roles, unknownGroups) = RoleMap.named(adminGroups: options.adminGroups, telephonyGroups: options.telephonyGroups)
+        let (roles, unknownGroups) = RoleMap.named(
+            adminGroups: options.adminGroups, supervisorGroups: options.supervisorGroups, telephonyGroups: options.telephonyGroups)
         for name in unknownGroups {
             // A group named on the command line is meant to exist; the defaults may not (a
             // development machine), where the message is only informative.
-            let named = name != RoleMap.defaultAdminGroup && name != RoleMap.defaultTelephonyGroup
+            let named = !RoleMap.defaultGroups.contains(name)
             logger.log(level: named ? .warning : .info, "Group \(name) does not exist: nobody gets a role through it (create it, then restart callwardend)")
         }
-        // `tail` clients follow this feed; the daily purge publishes to it too.
+        // `tail` clients follow this feed; the daily purge publishes to it too. `supervise` clients
+        // follow its supervisor notices, after the requests pending now (rebuilt from the record).
         let feed = EventFeed()
         // Welfare rules that speak reach the journal, this feed and the alert command.
-        WelfareDelivery(engine: engine, feed: feed, logger: logger).attach()
+        WelfareDelivery(engine: engine, logger: logger).attach()
+        feed.resume(engine.pendingSupervisorRequests())
+        engine.observeNotices { feed.publish($0) }
         let server = EventServer(
             configuration: .init(target: target, roles: roles, limits: ConnectionLimits(
                 maximumConnections: options.maximumConnections, partialLineSeconds: options.lineTimeout)),
@@ -70,6 +74,7 @@ struct Daemon {
             .init(service: RecordWriterService(store: store)),
             .init(service: PolicyReloadService(engine: engine, signals: hangups)),
             .init(service: OpenCallReaper(engine: engine)),
+            .init(service: SupervisorTimeoutService(engine: engine)),
             .init(service: RetentionService(engine: engine) { feed.publish(FeedLine.purge($0)) }),
         ]
         if let interval = Watchdog.interval() {

@@ -6,13 +6,13 @@ import Testing
 struct AgentsRequestTests {
     func decode(_ text: String) -> Result<Request, ProtocolError> { RequestDecoder.decode(Array(text.utf8)).request }
 
-    @Test func agents_decodesWithOrWithoutAt_andNeedsTheAdminRole() throws {
+    @Test func agents_decodesWithOrWithoutAt_andNeedsTheSupervisorRole() throws {
         #expect(try decode(#"{"type":"agents"}"#).get() == .agents(at: nil))
         let asOf = try decode(#"{"type":"agents","at":"2027-01-15T08:00:00Z"}"#).get()
         #expect(asOf == .agents(at: 1_800_000_000))
         // The daemon refuses an `at` beyond its clock for every request with an event time.
         #expect(asOf.eventTime == 1_800_000_000)
-        #expect(asOf.role == .admin)
+        #expect(asOf.role == .supervisor)
     }
 
     @Test func agents_refusesUnknownFieldsAndTimesOutsideTheWindow() {

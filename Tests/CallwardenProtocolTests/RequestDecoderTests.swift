@@ -17,6 +17,9 @@ struct RequestDecoderTests {
         #expect(try decode(#"{"type":"abuse","caller":"x","kind":"verbal","at":"2027-01-15T08:00:00Z"}"#).request.get() == .abuse(call: nil, caller: "x", kind: "verbal", agent: nil, note: nil, claim: .absent, at: 1_800_000_000))
         #expect(try decode(#"{"type":"abuse","caller":"x","kind":"verbal","at":"2027-01-15T08:00:00.250+00:00"}"#).request.get() == .abuse(call: nil, caller: "x", kind: "verbal", agent: nil, note: nil, claim: .absent, at: 1_800_000_000.25))
         #expect(try decode(#"{"type":"supervisor","call":"c","verdict":"approve"}"#).request.get() == .supervisor(call: "c", verdict: .approve, supervisor: nil, at: nil))
+        #expect(try decode(#"{"type":"supervisor","call":"c","verdict":"deny","supervisor":"s1","reason":"I take the call"}"#).request.get() == .supervisor(call: "c", verdict: .deny, supervisor: "s1", reason: "I take the call", at: nil))
+        #expect(try decode(#"{"type":"supervise"}"#).request.get() == .supervise)
+        #expect(code(#"{"type":"supervise","call":"c"}"#) == .badRequest)
         #expect(try decode(#"{"type":"forgive","caller":"x","reason":"r","incident":3}"#).request.get() == .forgive(caller: "x", reason: "r", incident: 3, grace: nil, at: nil))
         #expect(try decode(#"{"type":"status"}"#).request.get() == .status)
     }

@@ -24,6 +24,17 @@ struct ConnectionPartsTests {
         #expect(roles.role(of: nil) == .none)
     }
 
+    @Test("A supervisor group gives the supervisor role, above telephony and below admin")
+    func supervisorRole() {
+        let roles = RoleMap(adminUIDs: [0], adminGroups: [10], supervisorGroups: [30], telephonyGroups: [20])
+        #expect(roles.role(of: PeerCredentials(pid: 1, uid: 500, gid: 500, groups: [30])) == .supervisor)
+        #expect(roles.role(of: PeerCredentials(pid: 1, uid: 500, gid: 30, groups: [20])) == .supervisor)
+        #expect(roles.role(of: PeerCredentials(pid: 1, uid: 500, gid: 500, groups: [30, 10])) == .admin)
+        #expect(Role.telephony < .supervisor && Role.supervisor < .admin)
+        #expect(RequestType.supervise.role == .supervisor)
+        #expect(RequestType.supervisor.role == .telephony)
+    }
+
     @Test("The connection count refuses beyond the limit, says which refusal is the first, and asks for memory back as it falls")
     func openConnections() {
         let open = OpenConnections(limit: 2)

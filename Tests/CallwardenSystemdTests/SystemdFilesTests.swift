@@ -105,7 +105,7 @@ extension ProcessEnvironmentTests {
             let passwd = try String(contentsOf: root.url.appendingPathComponent("etc/passwd"), encoding: .utf8)
             let group = try String(contentsOf: root.url.appendingPathComponent("etc/group"), encoding: .utf8)
             #expect(passwd.contains("callwarden:x:"))
-            for name in ["callwarden", "callwarden-telephony", "callwarden-admin"] {
+            for name in ["callwarden", "callwarden-telephony", "callwarden-admin", "callwarden-supervisor"] {
                 #expect(group.contains("\(name):x:"))
             }
         }

@@ -173,13 +173,13 @@ _callwardenctl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    status|history|explain|tail|agents|forgive|record|reload|check-policy|policy|exempt|review|verify|export|purge|help)
+    status|history|explain|tail|agents|forgive|record|reload|check-policy|policy|exempt|review|supervise|approve|deny|verify|export|purge|help)
         # Offer subcommand argument completions
         "_callwardenctl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'status history explain tail agents forgive record reload check-policy policy exempt review verify export purge help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'status history explain tail agents forgive record reload check-policy policy exempt review supervise approve deny verify export purge help' -- "${cur}"))
         ;;
     esac
 }
@@ -583,6 +583,72 @@ _callwardenctl_review_end() {
         return
         ;;
     '--reason')
+        return
+        ;;
+    esac
+}
+
+_callwardenctl_supervise() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --timeout)
+    __callwardenctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+}
+
+_callwardenctl_approve() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --timeout --supervisor --reason)
+    __callwardenctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--supervisor')
+        return
+        ;;
+    '--reason')
+        return
+        ;;
+    esac
+}
+
+_callwardenctl_deny() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --timeout --reason --supervisor)
+    __callwardenctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--reason')
+        return
+        ;;
+    '--supervisor')
         return
         ;;
     esac

@@ -62,6 +62,9 @@ _callwardenctl() {
             'policy:Try a policy change on the recorded history before applying it.'
             'exempt:Keep callers (a register of vulnerable callers, a partner'\''s switchboard) from restricting routes.'
             'review:Restrictions due for review: list them, renew one, or end one.'
+            'supervise:Watch supervisor requests live: who needs a verdict, and how long is left.'
+            'approve:Approve ending a call: the agent may hang up.'
+            'deny:Deny ending a call: the call goes on (you may take it over).'
             'verify:Check that the record is exactly as recorded: no entry changed, removed or reordered.'
             'export:Write the record, with its hashes, for a third party to keep or verify.'
             'purge:Apply the policy'\''s retention now instead of waiting for the daily run.'
@@ -71,7 +74,7 @@ _callwardenctl() {
         ;;
     arg)
         case "${words[1]}" in
-        status|history|explain|tail|agents|forgive|record|reload|check-policy|policy|exempt|review|verify|export|purge|help)
+        status|history|explain|tail|agents|forgive|record|reload|check-policy|policy|exempt|review|supervise|approve|deny|verify|export|purge|help)
             "_callwardenctl_${words[1]}" && ret=0
             ;;
         esac
@@ -411,6 +414,54 @@ _callwardenctl_review_end() {
         '--timeout[Seconds to wait for an answer.]:seconds:'
         ':caller:'
         '--reason[Why\: kept in the record (required).]:text:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_callwardenctl_supervise() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s socket (default\: $CALLWARDEN_SOCKET, else /run/callwarden/callwarden.sock).]:path:'
+        '--json[Print the daemon'\''s answers as JSON lines, exactly as received, instead of text for people.]'
+        '--timeout[Seconds to wait for an answer.]:seconds:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_callwardenctl_approve() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s socket (default\: $CALLWARDEN_SOCKET, else /run/callwarden/callwarden.sock).]:path:'
+        '--json[Print the daemon'\''s answers as JSON lines, exactly as received, instead of text for people.]'
+        '--timeout[Seconds to wait for an answer.]:seconds:'
+        ':call:'
+        '--supervisor[Who approves (default\: your login name).]:id:'
+        '--reason[Why\: kept in the record.]:text:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_callwardenctl_deny() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s socket (default\: $CALLWARDEN_SOCKET, else /run/callwarden/callwarden.sock).]:path:'
+        '--json[Print the daemon'\''s answers as JSON lines, exactly as received, instead of text for people.]'
+        '--timeout[Seconds to wait for an answer.]:seconds:'
+        ':call:'
+        '--reason[Why the call goes on\: kept in the record (required).]:text:'
+        '--supervisor[Who denies (default\: your login name).]:id:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

@@ -36,14 +36,21 @@ extension EngineState {
         return Step(outcome: true, recorded: ladderStep(step, call: call))
     }
 
-    mutating func verdict(call id: String, approve: Bool, supervisor: String?, now: Double) throws(EngineError) -> Step<Bool> {
+    /// A supervisor's verdict; it answers the call's pending supervisor request, if any.
+    /// - Parameter reason: why, in the supervisor's words: kept as the entry's note.
+    mutating func verdict(call id: String, approve: Bool, supervisor: String?, reason: String? = nil, now: Double) throws(EngineError) -> Step<Bool> {
         var call = try openCall(id)
+        let verdict = approve ? "approve" : "deny"
         call.ladder.recordVerdict(at: now, approve ? .approve : .deny)
-        let step = NewEntry(type: .verdict, at: now, caller: call.caller.key, call: id, supervisor: supervisor, outcome: approve ? "approve" : "deny")
-        return Step(outcome: true, recorded: ladderStep(step, call: call))
+        let step = NewEntry(type: .verdict, at: now, caller: call.caller.key, call: id, supervisor: supervisor, note: reason, outcome: verdict)
+        let recorded = ladderStep(step, call: call)
+        closeSupervision(call: id, entry: Self.lastID(of: recorded)) { .supervisorAnswered($0, verdict: verdict, by: supervisor) }
+        return Step(outcome: true, recorded: recorded)
     }
 
-    /// Whether the agent may end the call now; the request and its answer are recorded.
+    /// Whether the agent may end the call now; the request and its answer are recorded. An answer
+    /// of `supervisor_required` asks the call's supervisor; one the ladder authorised because the
+    /// supervisor's time ran out ends the request as timed out.
     mutating func hangupRequest(call id: String, agent: String?, now: Double) throws(EngineError) -> Step<(HangupDecision, Caller)> {
         var call = try openCall(id)
         let decision = call.ladder.decide(at: now, policy: policy.policy)
@@ -51,7 +58,19 @@ extension EngineState {
         let step = NewEntry(
             type: .hangupRequest, at: now, caller: call.caller.key, call: id, agent: agent, note: decision.reason,
             rule: decision.rule, outcome: decision.answer.rawValue)
-        return Step(outcome: (decision, call.caller), recorded: ladderStep(step, call: call))
+        let recorded = ladderStep(step, call: call)
+        let entry = Self.lastID(of: recorded)
+        if decision.answer == .supervisorRequired {
+            askSupervisor(call: call, agent: agent, decision: decision, at: now, entry: entry)
+        } else if decision.rule == "supervisor-timeout" {  // the ladder's rule name (CallLadder.decide)
+            closeSupervision(call: id, entry: entry) { .supervisorTimedOut($0) }
+        }
+        return Step(outcome: (decision, call.caller), recorded: recorded)
+    }
+
+    /// The id of the last entry of a step: the step itself, after the call's start if it came first.
+    static func lastID(of recorded: (entries: [NewEntry], firstID: Int64)) -> Int64 {
+        recorded.firstID + Int64(recorded.entries.count) - 1
     }
 
     /// Ends a call. Recorded when it is part of the story: its ladder had begun, it ended
@@ -84,6 +103,13 @@ extension EngineState {
         if outcome == "resolved", hasHistory, let key = call.caller.key, !entries.isEmpty {
             credit(resolvedCallOf: key, at: now, id: first)
         }
+        if !entries.isEmpty {
+            closeSupervision(call: id, entry: first + Int64(entries.count) - 1) { .supervisorAnswered($0, verdict: "ended", by: by) }
+        } else {
+            // A call with a pending request has begun its ladder, so its end is always recorded;
+            // should one not be, the request still goes with the call.
+            _ = supervision.close(call: id)
+        }
         var detected: [Detection] = []
         for (offset, (entry, rule)) in detections.enumerated() {
             let incident = first + Int64(entries.count + offset)
@@ -110,13 +136,16 @@ extension EngineState {
         for call in gone where call.startRecorded || call.ladder.hasActivity {
             var ended = call
             let end = NewEntry(type: .callEnd, at: now, caller: call.caller.key, call: call.id, note: note, by: "system")
-            closed.append((call, entries.count))
             entries += ladderEntries(for: end, in: &ended)
+            // Where the call's end lies among the entries: its own start may come before it.
+            closed.append((call, entries.count - 1))
         }
         let first = number(entries.count)
         for (call, offset) in closed {
             // Reopened if the record does not take its end.
-            remember(.call(id: call.id, previous: call), for: first + Int64(offset))
+            let end = first + Int64(offset)
+            remember(.call(id: call.id, previous: call), for: end - (call.startRecorded ? 0 : 1))
+            closeSupervision(call: call.id, entry: end) { .supervisorAnswered($0, verdict: "ended", by: "system") }
         }
         return Step(outcome: SystemClose(calls: gone.count, recorded: closed.count), entries: entries, firstID: first)
     }

@@ -29,12 +29,24 @@ struct EngineState {
     var nextID: Int64
     /// Set while the record cannot be written; cleared by the next commit that lands.
     var degraded: Degraded?
+    /// Supervisor requests waiting for a verdict, by call.
+    var supervision: PendingSupervision
+    /// The last entry id the record has committed: notices wait until what caused them is past it.
+    private(set) var committedThrough: Int64
+    /// The last entry id handed to the record and not refused: a notice with no entry of its own
+    /// (a timeout) follows it.
+    private(set) var queuedThrough: Int64
+    /// Notices waiting for the entry that caused them (`after`) to be committed, in id order.
+    private(set) var waitingNotices: [(after: Int64, notice: EngineNotice)] = []
+    /// Notices whose cause is durable, in order, for the engine to send once it lets go of the lock.
+    private var readyNotices: [EngineNotice] = []
     /// How to take back each uncommitted entry's effect on memory, in id order.
     private(set) var uncommitted: [UndoRecord] = []
 
     init(
         policy: LoadedPolicy, histories: [String: CallerHistory], incidentCount: Int, calls: OpenCalls, nextID: Int64,
-        exemptions: ExemptionRegister = ExemptionRegister(), agents: AgentLedger = AgentLedger()
+        exemptions: ExemptionRegister = ExemptionRegister(), agents: AgentLedger = AgentLedger(),
+        supervision: PendingSupervision = PendingSupervision()
     ) {
         self.policy = policy
         self.exemptions = exemptions
@@ -43,6 +55,9 @@ struct EngineState {
         self.incidentCount = incidentCount
         self.calls = calls
         self.nextID = nextID
+        self.supervision = supervision
+        committedThrough = nextID - 1
+        queuedThrough = nextID - 1
     }
 
     func history(of caller: Caller) -> CallerHistory {
@@ -53,6 +68,7 @@ struct EngineState {
     mutating func number(_ count: Int) -> Int64 {
         let first = nextID
         nextID += Int64(count)
+        if count > 0 { queuedThrough = nextID - 1 }
         return first
     }
 
@@ -61,20 +77,45 @@ struct EngineState {
         uncommitted.append(UndoRecord(id: id, undo: undo))
     }
 
-    /// Everything up to `id` is in the record: its effects on memory are final.
+    /// Everything up to `id` is in the record: its effects on memory are final, and the notices
+    /// that waited for it are ready.
     mutating func committed(through id: Int64) {
         let kept = uncommitted.firstIndex { $0.id > id } ?? uncommitted.endIndex
         uncommitted.removeFirst(kept)
         degraded = nil
+        committedThrough = max(committedThrough, id)
+        let released = waitingNotices.firstIndex { $0.after > id } ?? waitingNotices.endIndex
+        readyNotices += waitingNotices[..<released].map(\.notice)
+        waitingNotices.removeFirst(released)
     }
 
     /// Nothing from `id` on was recorded: takes back its effects on memory, newest first, so that
-    /// memory again holds exactly what the record holds.
+    /// memory again holds exactly what the record holds. Notices of what was taken back are never sent.
     mutating func rollBack(from id: Int64) {
         while let last = uncommitted.last, last.id >= id {
             uncommitted.removeLast()
             undo(last.undo)
         }
+        waitingNotices.removeAll { $0.after >= id }
+        queuedThrough = min(queuedThrough, id - 1)
+    }
+
+    /// Holds `notice` until the entry `id` is committed; it is ready at once when that entry
+    /// already is.
+    mutating func announce(_ notice: EngineNotice, after id: Int64) {
+        if id > committedThrough {
+            waitingNotices.append((id, notice))
+        } else {
+            readyNotices.append(notice)
+        }
+    }
+
+    /// The notices ready to send, in order; the engine sends them once it lets go of the lock.
+    mutating func takeReadyNotices() -> [EngineNotice] {
+        // Asked after every decision: nearly always nothing, and then nothing is touched.
+        guard !readyNotices.isEmpty else { return [] }
+        defer { readyNotices.removeAll() }
+        return readyNotices
     }
 
     /// Takes an incident out of memory: out of its caller's history (dropped once empty) and out
@@ -108,6 +149,8 @@ struct EngineState {
             histories[caller]?.grace = previous
         case .agent(let agent, let previous):
             agents[agent] = previous
+        case .supervision(let call, let previous):
+            supervision[call] = previous
         }
     }
 }
@@ -130,6 +173,8 @@ enum Undo {
     case grace(caller: String, previous: GraceWindow?)
     /// An incident an agent took: `previous` is how their counters and welfare marks stood.
     case agent(String, previous: AgentLedger.Agent?)
+    /// A call's supervisor request asked for, answered or timed out: `previous` is how it stood.
+    case supervision(call: String, previous: SupervisorRequest?)
 }
 
 struct UndoRecord {

@@ -24,17 +24,18 @@ enum RequestEncoder {
             writer.field("call", call)
             optional(&writer, "agent", agent)
             time(&writer, "at", at)
-        case .supervisor(let call, let verdict, let supervisor, let at):
+        case .supervisor(let call, let verdict, let supervisor, let reason, let at):
             writer.field("call", call)
             writer.field("verdict", verdict.rawValue)
             optional(&writer, "supervisor", supervisor)
+            optional(&writer, "reason", reason)
             time(&writer, "at", at)
         case .callEnded(let call, let by, let outcome, let at):
             writer.field("call", call)
             optional(&writer, "by", by?.rawValue)
             optional(&writer, "outcome", outcome?.rawValue)
             time(&writer, "at", at)
-        case .status, .reload, .verify, .tail, .purge, .exemptList:
+        case .status, .reload, .verify, .tail, .purge, .exemptList, .supervise:
             break
         case .exemptAdd(let target, let reason, let until, let routes):
             writer.field("target", target)
@@ -85,7 +86,7 @@ enum RequestEncoder {
         case .callOffered(let call, let caller, let dialed, _, _): [call, caller] + [dialed].compactMap { $0 }
         case .abuse(let call, let caller, let kind, let agent, let note, _, _): [kind] + [call, caller, agent, note].compactMap { $0 }
         case .warning(let call, let agent, _), .hangupRequest(let call, let agent, _): [call] + [agent].compactMap { $0 }
-        case .supervisor(let call, _, let supervisor, _): [call] + [supervisor].compactMap { $0 }
+        case .supervisor(let call, _, let supervisor, let reason, _): [call] + [supervisor, reason].compactMap { $0 }
         case .callEnded(let call, _, _, _): [call]
         case .history(let caller, _, _, _): [caller]
         case .explain(let caller, let dialed, _): [caller] + [dialed].compactMap { $0 }
@@ -93,7 +94,7 @@ enum RequestEncoder {
         case .exemptAdd(let target, let reason, _, _): [target, reason]
         case .exemptRemove(_, let reason): [reason]
         case .review(let caller, _, let reason): [caller, reason]
-        case .exemptList, .reviewList, .agents: []
+        case .exemptList, .reviewList, .agents, .supervise: []
         case .export(let caller, _, _, _): [caller].compactMap { $0 }
         // The candidate policy is held to the line, not to a field's length: checked apart.
         case .policyTest(_, let path, _): [path].compactMap { $0 }
