@@ -100,7 +100,7 @@ struct ExemptCommand: ParsableCommand {
             for exemption in exemptions {
                 table.add([
                     exemption["id"].text, exemption["target"].text, (exemption["routes"]?.array ?? []).map(\.text).joined(separator: ","),
-                    exemption["until"]?.string.map { HumanTime.when($0) } ?? "removed by hand",
+                    exemption["until"]?.string.map { HumanTime.when($0) } ?? "until removed",
                     exemption["active"]?.bool == false ? "lapsed" : "in force", exemption["by"].text, exemption["reason"].text,
                 ])
             }

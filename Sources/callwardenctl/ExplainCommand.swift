@@ -35,9 +35,10 @@ struct ExplainCommand: ControlCommand {
         Output.line("Rules tried (policy \(answer["policy"].text), \(answer["policy_hash"].text)):")
         var trail = TextTable([.init(title: "MATCH"), .init(title: "RULE"), .init(title: "FINDING", maximumWidth: 100)])
         for step in answer["trail"]?.array ?? [] {
-            trail.add([step["matched"]?.bool == true ? "yes" : "no", step["rule"].text, step["detail"].text])
+            trail.add([Self.match(step), step["rule"].text, Self.finding(step)])
         }
         trail.lines().forEach(Output.line)
+        Self.fairness(answer).forEach(Output.line)
         if let ladder = answer["ladder"] {
             Output.line("")
             Output.line(Self.describe(ladder: ladder))
@@ -48,15 +49,55 @@ struct ExplainCommand: ControlCommand {
         Output.line("Incidents:")
         var table = TextTable([
             .init(title: "ID", rightAligned: true), .init(title: "WHEN"), .init(title: "AGE"), .init(title: "KIND"),
-            .init(title: "WEIGHT", rightAligned: true),
+            .init(title: "CALLER ID"), .init(title: "WEIGHT", rightAligned: true),
         ])
         for incident in incidents {
+            let weight = incident["forgiven"]?.bool == true ? "forgiven"
+                : incident["in_grace"]?.bool == true ? "in grace" : HumanTime.number(incident["weight"])
             table.add([
                 incident["id"].text, HumanTime.when(incident["at"]?.string), HumanTime.age(incident["at"]?.string), incident["kind"].text,
-                incident["forgiven"]?.bool == true ? "forgiven" : HumanTime.number(incident["weight"]),
+                incident["attestation"].text, weight,
             ])
         }
         table.lines().forEach(Output.line)
+    }
+
+    /// What a trail step did: `yes` it decided, `no` its condition did not hold, `shadow` it held
+    /// and was only counted, `skipped` it held but could not decide (a floor, an exemption, a
+    /// restriction past review).
+    static func match(_ step: JSONValue) -> String {
+        switch step["outcome"]?.string {
+        case "decided": "yes"
+        case "shadow": "shadow"
+        case "skipped": "skipped"
+        case "not_matched": "no"
+        default: step["matched"]?.bool == true ? "yes" : "no"
+        }
+    }
+
+    static func finding(_ step: JSONValue) -> String {
+        guard let why = step["skipped"]?.string else { return step["detail"].text }
+        let detail = step["detail"].text
+        return detail.isEmpty ? "skipped: \(why)" : "\(detail); skipped: \(why)"
+    }
+
+    /// The exemption, review decisions and grace period that bear on the caller, one line each.
+    static func fairness(_ answer: Answer) -> [String] {
+        var lines: [String] = []
+        if let shadows = answer["shadow"]?.array, !shadows.isEmpty {
+            lines.append("Shadow rules that held (counted, not acted on): \(shadows.map(\.text).joined(separator: ", ")).")
+        }
+        if let exemption = answer["exemption"], exemption.object != nil {
+            let routes = (exemption["routes"]?.array ?? []).map(\.text).joined(separator: " or ")
+            let lapses = exemption["until"]?.string.map { "until \(HumanTime.when($0))" } ?? "until removed"
+            lines.append("Exemption \(exemption["id"].text) (\(exemption["target"].text)): never routed \(routes), \(lapses); \(exemption["reason"].text)")
+        }
+        if let renewed = answer["review_renewed"]?.string { lines.append("Restriction renewed by a person \(HumanTime.when(renewed)).") }
+        if let ended = answer["review_ended"]?.string { lines.append("Restriction ended by a person \(HumanTime.when(ended)): incidents before it no longer restrict under rules with a review.") }
+        if let grace = answer["grace"], grace.object != nil {
+            lines.append("Grace after forgiveness until \(HumanTime.when(grace["until"]?.string)): light incidents in it do not count towards routing.")
+        }
+        return lines.isEmpty ? [] : [""] + lines
     }
 
     /// The ladder in force, in one sentence: what an agent must do before ending an abusive call.

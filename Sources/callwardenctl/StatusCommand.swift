@@ -24,6 +24,13 @@ struct StatusCommand: ControlCommand {
         }
         Output.line("  calls   \(answer["open_calls"].text) open")
         Output.line("  routes  " + Self.pairs(answer["routes"]))
+        // Shadow rules decide nothing; what they would have decided is how an operator judges them.
+        if let shadow = answer["shadow"]?.object, !shadow.isEmpty {
+            Output.line("  shadow  " + Self.pairs(answer["shadow"]) + " (held, not acted on)")
+        }
+        if let exemptions = answer["exemptions"]?.int64, exemptions > 0 {
+            Output.line("  exempt  \(exemptions) exemption\(exemptions == 1 ? "" : "s") in force")
+        }
         Output.line("  requests " + Self.pairs(answer["requests"]))
         if let errors = answer["errors"]?.object, !errors.isEmpty {
             Output.line("  errors  " + Self.pairs(answer["errors"]))

@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+
+/// Exemptions, reviews, grace, shadow rules and caller-id trust as an operator meets them:
+/// through callwardenctl and across restarts of the real daemon.
+@Suite("Fair decisions through callwardenctl, end to end")
+struct FairnessControlEndToEndTests {
+    /// The shipped policy with a shadow rule first, holding for any caller with a verbal incident.
+    static func policyWithShadow() throws -> String {
+        let rule = """
+              - name: watch-verbal
+                shadow: true
+                when:
+                  incidents: {at_least: 1, kinds: [verbal]}
+                route: nuisance
+                queue: nuisance
+                priority: 0
+
+            """
+        return try Daemon.shippedPolicyText().replacingOccurrences(of: "\nrules:\n", with: "\nrules:\n" + rule)
+    }
+
+    @Test("explain of a caller an exemption kept from a route is one JSON object naming the exemption once, and callwardenctl explain shows it")
+    func explainOfAnExemptCaller() throws {
+        let daemon = try Daemon().start()
+        #expect(try daemon.request(["type": "abuse", "caller": "+447700900901", "kind": "nuisance"]).ok)
+        let added = try daemon.request(["type": "exempt.add", "target": "+447700900901", "reason": "on the vulnerable-callers register"])
+        let id = try #require((added["exemption"] as? [String: Any])?.int("id"))
+
+        let client = try daemon.client()
+        try client.send(raw: #"{"type":"explain","caller":"+447700900901"}"# + "\n")
+        let line = try #require(try client.readLine())
+        #expect(line.components(separatedBy: "\"exemption\":").count == 2, "\(line)")
+
+        let explained = try Command.ctl(daemon, ["explain", "+447700900901"])
+        #expect(explained.status == 0, "\(explained.stderr)")
+        #expect(explained.stdout.contains("skipped"))
+        #expect(explained.stdout.contains("skipped: exemption \(id)"))
+        #expect(explained.stdout.contains("Exemption \(id) (+447700900901): never routed nuisance, until removed"))
+        #expect(explained.stdout.contains("CALLER ID"))
+    }
+
+    @Test("callwardenctl explain shows review decisions, grace and each incident's caller-id trust")
+    func explainShowsReviewGraceAndTrust() throws {
+        let daemon = try Daemon()
+        try daemon.usePolicy(try FairnessEndToEndTests.policy(extra: "forgiveness:\n  grace: 30d\n  grace_below: 2\n"))
+        try daemon.start()
+        #expect(try daemon.request(["type": "abuse", "caller": "+447700900902", "kind": "verbal", "attestation": "B"]).ok)
+        #expect(try daemon.request(["type": "review.end", "caller": "+447700900902", "reason": "spoke with the caller"]).ok)
+        #expect(try daemon.request(["type": "forgive", "caller": "+447700900902", "reason": "apologised"]).ok)
+        #expect(try daemon.request(["type": "abuse", "caller": "+447700900902", "kind": "verbal"]).ok)
+
+        let explained = try Command.ctl(daemon, ["explain", "+447700900902"])
+        #expect(explained.status == 0, "\(explained.stderr)")
+        #expect(explained.stdout.contains("Restriction ended by a person"))
+        #expect(explained.stdout.contains("Grace after forgiveness until"))
+        #expect(explained.stdout.contains("in grace"))
+        let rows = explained.stdout.split(separator: "\n").filter { $0.contains(" verbal ") }
+        #expect(rows.count == 2)
+        #expect(rows.first?.contains(" B ") == true, "\(explained.stdout)")
+        #expect(rows.last?.contains(" none ") == true, "\(explained.stdout)")
+    }
+
+    @Test("An incident in a call resumed after a restart carries the caller-id trust the call was offered with")
+    func resumedCallKeepsItsTrust() throws {
+        let daemon = try Daemon().start()
+        #expect(try daemon.request(["type": "call.offered", "call": "r1", "caller": "+447700900903", "attestation": "C"]).ok)
+        #expect(try daemon.request(["type": "abuse", "call": "r1", "kind": "verbal"]).ok)
+        #expect(daemon.stop() == 0)
+        try daemon.start()
+        #expect(try daemon.request(["type": "abuse", "call": "r1", "kind": "verbal"]).ok)
+
+        let export = try daemon.request(["type": "export", "caller": "+447700900903"])
+        let incidents = (export["entries"] as? [[String: Any]] ?? []).filter { $0.string("type") == "incident" }
+        #expect(incidents.count == 2)
+        #expect(incidents.map { $0.string("attestation") } == ["C", "C"])
+        #expect(try daemon.request(["type": "verify"]).ok)
+    }
+
+    @Test("callwardenctl status shows shadow rules' matches and the exemptions in force; exempt list says when each lapses")
+    func statusAndExemptList() throws {
+        let daemon = try Daemon()
+        try daemon.usePolicy(try Self.policyWithShadow())
+        try daemon.start()
+        #expect(try daemon.request(["type": "abuse", "caller": "+447700900904", "kind": "verbal"]).ok)
+        #expect(try daemon.request(["type": "call.offered", "call": "s1", "caller": "+447700900904"]).ok)
+        #expect(try daemon.request(["type": "exempt.add", "target": "+447700900905", "reason": "partner"]).ok)
+
+        let status = try Command.ctl(daemon, ["status"])
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect(status.stdout.contains("shadow  watch-verbal 1"))
+        #expect(status.stdout.contains("1 exemption in force"))
+
+        let listed = try Command.ctl(daemon, ["exempt", "list"])
+        #expect(listed.status == 0, "\(listed.stderr)")
+        #expect(listed.stdout.contains("until removed"))
+        #expect(!listed.stdout.contains("removed by hand"))
+    }
+
+    @Test("policy test counts a shadow rule that held once as one time")
+    func policyTestShadowCount() throws {
+        let daemon = try Daemon().start()
+        #expect(try daemon.request(["type": "abuse", "caller": "+447700900906", "kind": "verbal"]).ok)
+        let file = daemon.directory.appendingPathComponent("candidate.yaml")
+        try Self.policyWithShadow().write(to: file, atomically: true, encoding: .utf8)
+        let tested = try Command.ctl(daemon, ["policy", "test", file.path])
+        #expect(tested.status == 0, "\(tested.stdout)\(tested.stderr)")
+        #expect(tested.stdout.contains("watch-verbal (line"))
+        #expect(tested.stdout.contains("held 1 time"))
+        #expect(!tested.stdout.contains("1 times"))
+    }
+}
