@@ -37,9 +37,20 @@ enum NumberPattern {
         }
     }
 
-    /// Every pattern matching what some pattern of `left` and some pattern of `right` both match.
+    /// Every pattern matching what some pattern of `left` and some pattern of `right` both match,
+    /// each once, in the order first met. Each pairwise intersection is one of the two patterns,
+    /// so there are at most `left.count + right.count` of them: kept as pairs, two long lists
+    /// (a register of numbers beside a list of prefixes) made millions, and an error message
+    /// naming every one of them.
     static func intersection(_ left: [String], _ right: [String]) -> [String] {
-        left.flatMap { one in right.compactMap { intersection(one, $0) } }
+        var seen = Set<String>()
+        var patterns: [String] = []
+        for one in left {
+            for other in right {
+                if let both = intersection(one, other), seen.insert(both).inserted { patterns.append(both) }
+            }
+        }
+        return patterns
     }
 
     /// Whether every number `pattern` matches is matched by one of `patterns`.
