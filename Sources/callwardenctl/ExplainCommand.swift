@@ -8,8 +8,11 @@ struct ExplainCommand: ControlCommand {
         abstract: "Show where a call from this caller would go now, and why.",
         discussion: """
             Every routing rule of the policy in force is tried in order, as for a real call, and each \
-            one's finding is shown up to the rule that decides; then each incident with the weight it \
-            carries now. Changes nothing: nothing is recorded and no call is opened. Needs the admin role.
+            one's finding is shown up to the rule that decides (a rule skipped by the floor, an \
+            exemption or a lapsed review says why); then the exemption, review decisions and grace \
+            that apply, and each incident with its caller-id trust and the weight it carries now. The \
+            call is taken to carry no caller-id trust unless --attestation or --verification says \
+            otherwise. Changes nothing: nothing is recorded and no call is opened. Needs the admin role.
             """)
 
     @OptionGroup var options: ConnectionOptions
@@ -20,10 +23,27 @@ struct ExplainCommand: ControlCommand {
     @Option(help: ArgumentHelp("The number dialled, for rules that look at it.", valueName: "number"))
     var dialed: String?
 
+    @Option(help: ArgumentHelp("The call's STIR/SHAKEN attestation (A, B or C), for rules on caller-id trust. Default: none given.", valueName: "level"))
+    var attestation: String?
+
+    @Option(help: ArgumentHelp("The switch's verification: TN-Validation-Passed, TN-Validation-Failed or No-TN-Validation.", valueName: "result"))
+    var verification: String?
+
+    func validate() throws {
+        if let attestation, CallerIDClaim.Attestation(rawValue: attestation) == nil {
+            throw ValidationError("--attestation takes A, B or C, not '\(attestation)'")
+        }
+        if let verification, CallerIDClaim.Verification(rawValue: verification) == nil {
+            throw ValidationError("--verification takes TN-Validation-Passed, TN-Validation-Failed or No-TN-Validation, not '\(verification)'")
+        }
+    }
+
     func execute() throws(ControlFailure) {
         let answer = try options.request("explain") { writer in
             writer.field("caller", caller)
             if let dialed { writer.field("dialed", dialed) }
+            if let attestation { writer.field("attestation", attestation) }
+            if let verification { writer.field("verification", verification) }
         }
         guard !options.json else { return }
         let standing = answer["standing"]

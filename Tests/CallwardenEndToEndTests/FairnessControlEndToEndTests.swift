@@ -109,4 +109,30 @@ struct FairnessControlEndToEndTests {
         #expect(tested.stdout.contains("held 1 time"))
         #expect(!tested.stdout.contains("1 times"))
     }
+
+    @Test("explain weighs a rule on caller-id trust with the attestation or verification it is given, through the wire and callwardenctl")
+    func explainWithTrust() throws {
+        let rule = """
+              - name: unverified
+                when:
+                  attestation: [failed]
+                route: normal
+                queue: verify-caller
+                priority: 5
+
+            """
+        let daemon = try Daemon()
+        try daemon.usePolicy(try Daemon.shippedPolicyText().replacingOccurrences(of: "\nrules:\n", with: "\nrules:\n" + rule))
+        try daemon.start()
+        #expect(try daemon.request(["type": "explain", "caller": "+447700900907"]).string("rule") == "default")
+        #expect(try daemon.request(["type": "explain", "caller": "+447700900907", "verification": "TN-Validation-Failed"]).string("rule") == "unverified")
+        #expect(try daemon.request(["type": "explain", "caller": "+447700900907", "attestation": "D"]).errorCode == "bad_request")
+
+        let failed = try Command.ctl(daemon, ["explain", "+447700900907", "--verification", "TN-Validation-Failed"])
+        #expect(failed.status == 0, "\(failed.stderr)")
+        #expect(failed.stdout.contains("Decided by rule unverified"))
+        let attested = try Command.ctl(daemon, ["explain", "+447700900907", "--attestation", "A"])
+        #expect(attested.stdout.contains("Decided by rule default"))
+        #expect(try Command.ctl(daemon, ["explain", "+447700900907", "--attestation", "a"]).status == 64)
+    }
 }

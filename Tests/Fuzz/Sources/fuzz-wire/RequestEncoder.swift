@@ -41,9 +41,10 @@ enum RequestEncoder {
             time(&writer, "at", at)
             if let after { writer.field("after", after) }
             if let limit { writer.field("limit", limit) }
-        case .explain(let caller, let dialed, let at):
+        case .explain(let caller, let dialed, let claim, let at):
             writer.field("caller", caller)
             optional(&writer, "dialed", dialed)
+            self.claim(&writer, claim)
             time(&writer, "at", at)
         case .forgive(let caller, let reason, let incident, let grace, let at):
             writer.field("caller", caller)
@@ -86,7 +87,7 @@ enum RequestEncoder {
         case .supervisor(let call, _, let supervisor, _): [call] + [supervisor].compactMap { $0 }
         case .callEnded(let call, _, _, _): [call]
         case .history(let caller, _, _, _): [caller]
-        case .explain(let caller, let dialed, _): [caller] + [dialed].compactMap { $0 }
+        case .explain(let caller, let dialed, _, _): [caller] + [dialed].compactMap { $0 }
         case .forgive(let caller, let reason, _, _, _): [caller, reason]
         case .exemptAdd(let target, let reason, _, _): [target, reason]
         case .exemptRemove(_, let reason): [reason]
