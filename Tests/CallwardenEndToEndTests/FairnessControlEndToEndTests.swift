@@ -135,4 +135,22 @@ struct FairnessControlEndToEndTests {
         #expect(attested.stdout.contains("Decided by rule default"))
         #expect(try Command.ctl(daemon, ["explain", "+447700900907", "--attestation", "a"]).status == 64)
     }
+
+    @Test("A time or period JSON cannot hold (inf, 1e400, beyond 9999) is a usage error, never sent as if the option were absent")
+    func unrepresentableTimes() throws {
+        let daemon = try Daemon().start()
+        #expect(try daemon.request(["type": "abuse", "caller": "+447700900908", "kind": "verbal"]).ok)
+        let file = daemon.directory.appendingPathComponent("candidate.yaml")
+        try Daemon.shippedPolicyText().write(to: file, atomically: true, encoding: .utf8)
+        for since in ["inf", "1e400", "-5", "1e300y"] {
+            #expect(try Command.ctl(daemon, ["policy", "test", file.path, "--since", since]).status == 64, "--since \(since)")
+            #expect(try Command.ctl(daemon, ["export", "--since", since]).status == 64, "--since \(since)")
+        }
+        #expect(try Command.ctl(daemon, ["forgive", "+447700900908", "--reason", "r", "--grace", "1e308y"]).status == 64)
+        #expect(try Command.ctl(daemon, ["exempt", "add", "+447700900908", "--reason", "r", "--until", "1e300y"]).status == 64)
+        #expect(try Command.ctl(daemon, ["review", "list", "--within", "1e308y"]).status == 64)
+        // Nothing reached the record.
+        #expect(try daemon.request(["type": "explain", "caller": "+447700900908"]).standing["incidents"] as? Int == 1)
+        #expect((try daemon.request(["type": "exempt.list"])["exemptions"] as? [Any])?.isEmpty == true)
+    }
 }
