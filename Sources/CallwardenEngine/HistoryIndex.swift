@@ -40,9 +40,7 @@ struct HistoryIndex {
             histories.addIncident(id: stored.id, entry)
             incidents += 1
         case .forgiveness:
-            guard let ref = entry.ref else { return }
-            histories[caller]?.forgive(incident: ref)
-            histories[caller]?.applyMarks(of: entry)
+            histories.applyForgiveness(entry)
         case .review:
             histories[caller]?.applyMarks(of: entry)
         case .callEnd:

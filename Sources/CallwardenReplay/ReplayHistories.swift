@@ -43,9 +43,7 @@ struct ReplayHistories {
     }
 
     mutating func forgive(_ entry: NewEntry) {
-        guard let caller = entry.caller, let incident = entry.ref else { return }
-        byCaller[caller]?.forgive(incident: incident)
-        byCaller[caller]?.applyMarks(of: entry)
+        byCaller.applyForgiveness(entry)
     }
 
     /// A call that ended `resolved` counts in the caller's favour once they have a history.

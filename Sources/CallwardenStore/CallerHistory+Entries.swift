@@ -30,6 +30,20 @@ extension CallerHistory {
     }
 }
 
+extension Dictionary where Key == String, Value == CallerHistory {
+    /// Folds a `forgiveness` entry in: its incident is marked forgiven, and the grace window it
+    /// opens is kept, even for a caller with no incident left (a purge deletes the forgiven
+    /// incidents but keeps the forgiveness that opened a grace period): a light incident dated
+    /// inside the window must not count, after a restart as before it.
+    public mutating func applyForgiveness(_ entry: NewEntry) {
+        guard entry.type == .forgiveness, let caller = entry.caller else { return }
+        if let ref = entry.ref { self[caller]?.forgive(incident: ref) }
+        if self[caller] != nil || entry.until.map({ $0 > entry.at }) == true {
+            self[caller, default: CallerHistory()].applyMarks(of: entry)
+        }
+    }
+}
+
 extension Exemption {
     /// The exemption an `exemption` entry added; nil for an entry that does not read as one
     /// (no target, or no route it could keep anyone from).

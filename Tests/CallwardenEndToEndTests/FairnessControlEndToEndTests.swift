@@ -153,4 +153,38 @@ struct FairnessControlEndToEndTests {
         #expect(try daemon.request(["type": "explain", "caller": "+447700900908"]).standing["incidents"] as? Int == 1)
         #expect((try daemon.request(["type": "exempt.list"])["exemptions"] as? [Any])?.isEmpty == true)
     }
+
+    /// The shipped policy with a 30-day grace and forgiven incidents purged a second after.
+    static func policyWithGraceAndQuickRetention() throws -> String {
+        try FairnessEndToEndTests.policy(extra: "forgiveness:\n  grace: 30d\n  grace_below: 2\nretention:\n  forgiven: 1s\n")
+    }
+
+    @Test("A grace period outlives the purge of the incidents it followed, before and after a restart")
+    func gracePeriodOutlivesThePurge() throws {
+        let daemon = try Daemon()
+        try daemon.usePolicy(try Self.policyWithGraceAndQuickRetention())
+        try daemon.start()
+        let then = Date().timeIntervalSince1970 - 10
+        // One caller keeps a light incident from the grace period; the other has none left.
+        for caller in ["+447700900909", "+447700900910"] {
+            #expect(try daemon.request(["type": "abuse", "caller": caller, "kind": "verbal", "at": then - 10]).ok)
+            #expect(try daemon.request(["type": "forgive", "caller": caller, "reason": "apologised", "at": then]).string("grace_until") != nil)
+        }
+        #expect(try daemon.request(["type": "abuse", "caller": "+447700900909", "kind": "verbal"]).ok)
+        let purged = try daemon.request(["type": "purge"])
+        #expect(purged["purged"] as? [Int] == [1, 3], "\(purged)")
+
+        #expect(try daemon.request(["type": "call.offered", "call": "g1", "caller": "+447700900909"]).string("route") == "normal")
+        #expect(try daemon.request(["type": "abuse", "caller": "+447700900910", "kind": "verbal"]).ok)
+        #expect(try daemon.request(["type": "call.offered", "call": "g2", "caller": "+447700900910"]).string("route") == "normal")
+
+        #expect(daemon.stop() == 0)
+        try daemon.start()
+        #expect(try daemon.request(["type": "call.offered", "call": "g3", "caller": "+447700900909"]).string("route") == "normal")
+        #expect(try daemon.request(["type": "call.offered", "call": "g4", "caller": "+447700900910"]).string("route") == "normal")
+        let export = try daemon.request(["type": "export", "caller": "+447700900909"])
+        let kept = (export["entries"] as? [[String: Any]] ?? []).filter { $0.string("type") == "forgiveness" }
+        #expect(kept.count == 1 && kept.first?.int("ref") == 1)
+        #expect(try daemon.request(["type": "verify"])["verified"] as? Bool == true)
+    }
 }
