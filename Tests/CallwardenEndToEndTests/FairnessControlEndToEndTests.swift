@@ -187,4 +187,22 @@ struct FairnessControlEndToEndTests {
         #expect(kept.count == 1 && kept.first?.int("ref") == 1)
         #expect(try daemon.request(["type": "verify"])["verified"] as? Bool == true)
     }
+
+    @Test("review list says where a caller past review goes now: the next rule's route, not always normal")
+    func reviewListSaysTheRouteNow() throws {
+        let daemon = try Daemon()
+        try daemon.usePolicy(try FairnessEndToEndTests.policy(nuisanceReview: "1d"))
+        try daemon.start()
+        let then = Date().timeIntervalSince1970 - 2 * 86_400
+        #expect(try daemon.request(["type": "abuse", "caller": "+447700900911", "kind": "nuisance", "at": then]).ok)
+        #expect(try daemon.request(["type": "abuse", "caller": "+447700900911", "kind": "verbal", "at": then]).ok)
+
+        let listed = try daemon.request(["type": "review.list"])
+        let item = try #require((listed["reviews"] as? [[String: Any]])?.first)
+        #expect(item.string("rule") == "nuisance" && item["lapsed"] as? Bool == true)
+        #expect(item.string("route_now") == "supervisor" && item.string("rule_now") == "abusive")
+        let shown = try Command.ctl(daemon, ["review", "list"])
+        #expect(shown.status == 0, "\(shown.stderr)")
+        #expect(shown.stdout.contains("past review: now supervisor (rule abusive)"), "\(shown.stdout)")
+    }
 }
