@@ -205,4 +205,13 @@ struct FairnessControlEndToEndTests {
         #expect(shown.status == 0, "\(shown.stderr)")
         #expect(shown.stdout.contains("past review: now supervisor (rule abusive)"), "\(shown.stdout)")
     }
+
+    @Test("A review of something that is not one caller's number says so, naming what was typed")
+    func reviewOfAPattern() throws {
+        let daemon = try Daemon().start()
+        let answer = try daemon.request(["type": "review.renew", "caller": "+44*", "reason": "typed a pattern"])
+        #expect(answer.errorCode == "bad_request")
+        let message = (answer["error"] as? [String: Any])?.string("message") ?? ""
+        #expect(message.contains("'+44*' is not one caller's number"), "\(message)")
+    }
 }
