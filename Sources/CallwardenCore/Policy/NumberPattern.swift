@@ -45,12 +45,20 @@ enum NumberPattern {
     static func intersection(_ left: [String], _ right: [String]) -> [String] {
         var seen = Set<String>()
         var patterns: [String] = []
-        for one in left {
+        let right = unique(right)
+        for one in unique(left) {
             for other in right {
                 if let both = intersection(one, other), seen.insert(both).inserted { patterns.append(both) }
             }
         }
         return patterns
+    }
+
+    /// The patterns, each once, in the order first met: a list that repeats a pattern costs the
+    /// pairwise comparisons no more than one that does not.
+    static func unique(_ patterns: [String]) -> [String] {
+        var seen = Set<String>()
+        return patterns.filter { seen.insert($0).inserted }
     }
 
     /// Whether every number `pattern` matches is matched by one of `patterns`.
