@@ -23,7 +23,11 @@ extension CallerHistory {
         case .review where entry.outcome == "end":
             review.endedAt = entry.at
         case .forgiveness:
-            if let until = entry.until, until > entry.at { grace = GraceWindow(from: entry.at, until: until) }
+            // As the engine opens it (`GraceWindow.extended(by:)`): a window still open is extended.
+            if let until = entry.until, until > entry.at {
+                let opened = GraceWindow(from: entry.at, until: until)
+                grace = grace.map { $0.extended(by: opened) } ?? opened
+            }
         default:
             return
         }

@@ -214,4 +214,26 @@ struct FairnessControlEndToEndTests {
         let message = (answer["error"] as? [String: Any])?.string("message") ?? ""
         #expect(message.contains("'+44*' is not one caller's number"), "\(message)")
     }
+
+    @Test("Forgiving one incident within a grace period keeps the light incidents the period graced from counting again, before and after a restart")
+    func forgivingWithinAGracePeriod() throws {
+        let daemon = try Daemon()
+        try daemon.usePolicy(try FairnessEndToEndTests.policy(extra: "forgiveness:\n  grace: 30d\n  grace_below: 2\n"))
+        try daemon.start()
+        let now = Date().timeIntervalSince1970
+        let caller = "+447700900912"
+        #expect(try daemon.request(["type": "abuse", "caller": caller, "kind": "verbal", "at": now - 100]).ok)
+        #expect(try daemon.request(["type": "forgive", "caller": caller, "reason": "apologised", "at": now - 90]).ok)
+        #expect(try daemon.request(["type": "abuse", "caller": caller, "kind": "verbal", "at": now - 80]).ok)
+        let threat = try daemon.request(["type": "abuse", "caller": caller, "kind": "threat", "at": now - 70])
+        let id = try #require(threat.int("incident"))
+        #expect(try daemon.request(["type": "call.offered", "call": "w1", "caller": caller]).string("route") == "supervisor")
+
+        let forgiven = try daemon.request(["type": "forgive", "caller": caller, "reason": "the threat was withdrawn", "incident": id])
+        #expect(forgiven.standing["score"] as? Double == 0, "\(forgiven)")
+        #expect(try daemon.request(["type": "call.offered", "call": "w2", "caller": caller]).string("route") == "normal")
+        #expect(daemon.stop() == 0)
+        try daemon.start()
+        #expect(try daemon.request(["type": "call.offered", "call": "w3", "caller": caller]).string("route") == "normal")
+    }
 }
