@@ -15,6 +15,10 @@ public struct ReviewItem: Sendable {
     public var due: Double
     /// Past review: the caller is routed as if the rule did not hold until a person renews it.
     public var lapsed: Bool
+    /// Where a call from the caller goes now, and by which rule: the restriction itself while it
+    /// holds; once lapsed, whatever the next rule decides (not always `normal`).
+    public var routeNow: Route
+    public var ruleNow: String
 }
 
 /// `review.list`'s answer.
@@ -90,7 +94,9 @@ extension Engine {
             let due = anchor.since + period
             let lapsed = step.outcome != .decided
             guard lapsed || due <= horizon else { continue }
-            items.append(ReviewItem(caller: caller, rule: rule.name, route: rule.route, since: anchor.since, renewed: anchor.renewed, due: due, lapsed: lapsed))
+            items.append(ReviewItem(
+                caller: caller, rule: rule.name, route: rule.route, since: anchor.since, renewed: anchor.renewed, due: due, lapsed: lapsed,
+                routeNow: decision.route, ruleNow: decision.rule))
         }
         items.sort { ($0.due, $0.caller.display) < ($1.due, $1.caller.display) }
         return ReviewList(items: Array(items.prefix(ReviewList.maximum)), total: items.count)

@@ -89,9 +89,7 @@ struct HistoryIndex {
             histories.addIncident(id: stored.id, entry)
             incidents += 1
         case .forgiveness:
-            guard let ref = entry.ref else { return }
-            histories[caller]?.forgive(incident: ref)
-            histories[caller]?.applyMarks(of: entry)
+            histories.applyForgiveness(entry)
         case .review:
             histories[caller]?.applyMarks(of: entry)
         case .callEnd:
@@ -126,6 +124,12 @@ struct HistoryIndex {
             // Expiry goes by the daemon's clock: when this daemon recorded the call's start.
             var call = OpenCalls.Call(id: id, caller: entry.caller.map(Caller.known) ?? .anonymous, offeredAt: entry.at, openedAt: recordedAt)
             call.startRecorded = true
+            // The caller id's trust from the offer: later incidents in the call carry it, as they
+            // would have had the daemon not restarted.
+            if let trust = entry.attestation.flatMap(CallerIDTrust.init(rawValue:)) {
+                call.trust = trust
+                call.trustReported = true
+            }
             calls[id] = call
         case .incident:
             if let kind = entry.kind { calls[id]?.ladder.recordAbuse(at: entry.at, kind: kind) }

@@ -10,8 +10,8 @@ public enum Request: Sendable, Equatable {
     case status
     /// One page of a caller's incidents (ids above `after`, at most `limit`), as of `at`.
     case history(caller: String, at: Double?, after: Int64?, limit: Int?)
-    /// What a call would get at `at` (default: now).
-    case explain(caller: String, dialed: String?, at: Double?)
+    /// What a call would get at `at` (default: now), with the caller-id claim it would carry.
+    case explain(caller: String, dialed: String?, claim: CallerIDClaim, at: Double?)
     /// `at`: the forgiveness's time in the record (default: now). `grace`: seconds after it during
     /// which light incidents do not restore a restriction (default: the policy's).
     case forgive(caller: String, reason: String, incident: Int64?, grace: Double?, at: Double?)
@@ -51,7 +51,7 @@ public enum Request: Sendable, Equatable {
     public var eventTime: Double? {
         switch self {
         case .callOffered(_, _, _, _, let at), .abuse(_, _, _, _, _, _, let at), .warning(_, _, let at), .supervisor(_, _, _, _, let at),
-             .hangupRequest(_, _, let at), .callEnded(_, _, _, let at), .history(_, let at, _, _), .explain(_, _, let at),
+             .hangupRequest(_, _, let at), .callEnded(_, _, _, let at), .history(_, let at, _, _), .explain(_, _, _, let at),
              .forgive(_, _, _, _, let at), .agents(let at):
             at
         case .status, .reload, .verify, .export, .tail, .purge, .exemptAdd, .exemptRemove, .exemptList, .reviewList, .review, .policyTest,
@@ -168,7 +168,7 @@ public enum RequestType: String, Sendable, CaseIterable {
         case .status, .reload, .verify, .tail, .purge, .exemptList, .supervise: []
         case .export: ["caller", "since", "after", "limit"]
         case .history: ["caller", "at", "after", "limit"]
-        case .explain: ["caller", "dialed", "at"]
+        case .explain: ["caller", "dialed", "attestation", "verification", "at"]
         case .forgive: ["caller", "reason", "incident", "grace", "at"]
         case .exemptAdd: ["target", "reason", "until", "routes"]
         case .exemptRemove: ["exemption", "reason"]

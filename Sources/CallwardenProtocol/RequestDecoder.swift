@@ -91,7 +91,8 @@ public enum RequestDecoder {
                 caller: try fields.caller("caller"), at: try fields.time(), after: try fields.whole("after", in: 0...Int64.max),
                 limit: try fields.whole("limit", in: 1...RequestDecoder.maximumHistoryPage).map { Int(clamping: $0) })
         case .explain:
-            return .explain(caller: try fields.caller("caller"), dialed: try fields.optional("dialed"), at: try fields.time())
+            return .explain(
+                caller: try fields.caller("caller"), dialed: try fields.optional("dialed"), claim: try fields.callerIDClaim(), at: try fields.time())
         case .forgive:
             return .forgive(
                 caller: try fields.required("caller"), reason: try fields.required("reason"), incident: try fields.incident(),

@@ -20,14 +20,20 @@ struct ReplayHistories {
 
     /// The caller's history as it stood at a call offered at `at`. Entries recorded before the
     /// call's `call_start` may be dated after the call was offered (the start is written with the
-    /// call's first ladder step): those happened during the call, not before it, and are left out.
+    /// call's first ladder step): those happened during the call, not before it, and are left out,
+    /// a person's review decision and a forgiveness's grace window among them.
     func history(of caller: String, offeredAt at: Double) -> CallerHistory? {
         guard let history = byCaller[caller] else { return nil }
         let later = history.incidents.contains { $0.at > at } || history.resolvedCalls.contains { $0 > at }
+            || history.review.renewedAt.map { $0 > at } == true || history.review.endedAt.map { $0 > at } == true
+            || history.grace.map { $0.from > at } == true
         guard later else { return history }
         var before = history
         before.incidents.removeAll { $0.at > at }
         before.resolvedCalls.removeAll { $0 > at }
+        if let renewed = before.review.renewedAt, renewed > at { before.review.renewedAt = nil }
+        if let ended = before.review.endedAt, ended > at { before.review.endedAt = nil }
+        if let grace = before.grace, grace.from > at { before.grace = nil }
         return before
     }
 
@@ -37,9 +43,7 @@ struct ReplayHistories {
     }
 
     mutating func forgive(_ entry: NewEntry) {
-        guard let caller = entry.caller, let incident = entry.ref else { return }
-        byCaller[caller]?.forgive(incident: incident)
-        byCaller[caller]?.applyMarks(of: entry)
+        byCaller.applyForgiveness(entry)
     }
 
     /// A call that ended `resolved` counts in the caller's favour once they have a history.

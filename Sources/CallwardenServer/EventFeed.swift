@@ -15,6 +15,7 @@ public final class EventFeed: Sendable {
     /// Request types whose successful answers are published: the decisions and what the record gains.
     static let published: Set<String> = [
         "call.offered", "abuse", "warning", "supervisor", "hangup.request", "call.ended", "forgive", "reload", "purge",
+        "exempt.add", "exempt.remove", "review.renew", "review.end",
     ]
 
     /// Lines a subscriber may have waiting before further ones are dropped.

@@ -53,8 +53,8 @@ public struct RequestHandler: Sendable {
             // The engine counts this request itself, under the lock it takes anyway.
             let routed = engine.offerCall(call: call, caller: caller, dialed: dialed, trust: Self.trust(claim), at: at)
             return .now(success(id: id, type: type, counted: true) { Responses.write(routed, to: &$0) })
-        case .explain(let caller, let dialed, let at):
-            let explanation = engine.explain(caller: caller, dialed: dialed, at: at)
+        case .explain(let caller, let dialed, let claim, let at):
+            let explanation = engine.explain(caller: caller, dialed: dialed, trust: Self.trust(claim), at: at)
             return .now(success(id: id, type: type) { Responses.write(explanation, to: &$0) })
         case .reload:
             return .now(reload(id: id, type: type))

@@ -36,6 +36,8 @@ extension Responses {
             object.field("from", item.renewed ? "renewal" : "incident")
             object.field("due", EventTime.format(item.due))
             object.field("lapsed", item.lapsed)
+            object.field("route_now", item.routeNow.rawValue)
+            object.field("rule_now", item.ruleNow)
         }
         writer.field("total", list.total)
     }

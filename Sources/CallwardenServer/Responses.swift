@@ -26,9 +26,12 @@ enum Responses {
         write(routed.decision, to: &writer)
         // The caller as callwarden knows them (normalised), for logs and the feed.
         writer.field("caller", routed.caller.display)
+        if let exemption = routed.decision.exemption { writer.field("exemption", exemption) }
     }
 
-    /// A decision's fields, as `call.offered` answers them and `explain` shows them.
+    /// A decision's fields, as `call.offered` answers them and `explain` shows them. The
+    /// exemption that kept the call from a route is not among them: `call.offered` names it by id,
+    /// `explain` describes it whole under the same key.
     static func write(_ decision: RouteDecision, to writer: inout JSONWriter) {
         writer.field("route", decision.route.rawValue)
         writer.field("queue", decision.queue)
@@ -36,7 +39,6 @@ enum Responses {
         writer.field("rule", decision.rule)
         writer.field("reason", decision.reason)
         write(decision.standing, to: &writer)
-        if let exemption = decision.exemption { writer.field("exemption", exemption) }
     }
 
     static func write(_ outcome: AbuseOutcome, to writer: inout JSONWriter) {

@@ -23,9 +23,27 @@ extension CallerHistory {
         case .review where entry.outcome == "end":
             review.endedAt = entry.at
         case .forgiveness:
-            if let until = entry.until, until > entry.at { grace = GraceWindow(from: entry.at, until: until) }
+            // As the engine opens it (`GraceWindow.extended(by:)`): a window still open is extended.
+            if let until = entry.until, until > entry.at {
+                let opened = GraceWindow(from: entry.at, until: until)
+                grace = grace.map { $0.extended(by: opened) } ?? opened
+            }
         default:
             return
+        }
+    }
+}
+
+extension Dictionary where Key == String, Value == CallerHistory {
+    /// Folds a `forgiveness` entry in: its incident is marked forgiven, and the grace window it
+    /// opens is kept, even for a caller with no incident left (a purge deletes the forgiven
+    /// incidents but keeps the forgiveness that opened a grace period): a light incident dated
+    /// inside the window must not count, after a restart as before it.
+    public mutating func applyForgiveness(_ entry: NewEntry) {
+        guard entry.type == .forgiveness, let caller = entry.caller else { return }
+        if let ref = entry.ref { self[caller]?.forgive(incident: ref) }
+        if self[caller] != nil || entry.until.map({ $0 > entry.at }) == true {
+            self[caller, default: CallerHistory()].applyMarks(of: entry)
         }
     }
 }

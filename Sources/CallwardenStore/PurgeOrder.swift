@@ -5,7 +5,8 @@ import GRDB
 /// just before the purge entry that records it, so that the deletion and its record commit
 /// together or not at all.
 struct PurgeOrder: Sendable {
-    /// The incidents; their forgiveness entries go with them.
+    /// The incidents; their forgiveness entries go with them, except those that opened a grace
+    /// period (their `until` is the window's end, which outlives the incidents).
     var incidents: [Int64]
     /// Why, as the purge entry will say.
     var reason: String
@@ -21,7 +22,9 @@ struct PurgeOrder: Sendable {
         // Two queries rather than one with OR: each can use its index (the primary key; the
         // forgiveness entries' index on ref), where the OR scanned the whole table every batch.
         let incidentRows = try Row.fetchAll(db, sql: "SELECT id, hash FROM entries WHERE id IN (\(list)) AND type = 'incident'")
-        let forgivenessRows = try Row.fetchAll(db, sql: "SELECT id, hash FROM entries WHERE type = 'forgiveness' AND ref IN (\(list))")
+        // A forgiveness that opened a grace period stays: the window goes on deciding whether a
+        // light incident dated inside it counts, after the incidents it forgave are gone.
+        let forgivenessRows = try Row.fetchAll(db, sql: "SELECT id, hash FROM entries WHERE type = 'forgiveness' AND ref IN (\(list)) AND until_us IS NULL")
         for row in incidentRows + forgivenessRows {
             let id = try row.entryID(0)
             hashes[id] = try row.hash(1, "hash", entry: id)

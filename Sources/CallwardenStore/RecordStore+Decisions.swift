@@ -41,7 +41,7 @@ extension RecordStore {
             caller: try row.text(4, "caller", entry: id), call: try row.text(5, "call", entry: id),
             kind: try row.text(6, "kind", entry: id), ref: try row.integer(7, "ref", entry: id, in: RecordLimits.ids),
             outcome: try row.text(8, "outcome", entry: id),
-            attestation: try row.text(9, "attestation", entry: id),
+            attestation: try row.attestation(9, entry: id),
             until: try row.integer(10, "until_us", entry: id, in: RecordLimits.micros).map { Double($0) / 1_000_000 })
         return StoredEntry(id: id, recordedAt: Double(recorded) / 1_000_000, entry: entry, hash: "")
     }
@@ -64,6 +64,14 @@ private struct DecisionColumns {
         default:
             return try row.optionalInteger(index, column, entry: entry, in: range)
         }
+    }
+
+    /// A caller-ID trust level, checked as every reader of the record checks it: a level
+    /// callwarden does not write is damage, not a call without trust.
+    func attestation(_ index: Int, entry: Int64) throws(RecordDamage) -> String? {
+        guard let text = try text(index, "attestation", entry: entry) else { return nil }
+        guard RecordLimits.attestations.contains(text) else { return try row.attestation(index, "attestation", entry: entry) }
+        return text
     }
 
     func text(_ index: Int, _ column: String, entry: Int64) throws(RecordDamage) -> String? {

@@ -33,7 +33,7 @@ struct ExemptCommand: ParsableCommand {
 
         func validate() throws {
             guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--reason must say why; it is kept in the record") }
-            if let until, HumanTime.parseUntil(until) == nil { throw ValidationError("--until must be RFC 3339 or a period such as 90d") }
+            if let until, HumanTime.parseUntil(until) == nil { throw ValidationError("--until must be RFC 3339 or a period such as 90d, no later than 9999") }
             for route in routes where RestrictedRoute(rawValue: route) == nil {
                 throw ValidationError("--routes takes nuisance and/or supervisor, not '\(route)'")
             }
@@ -100,7 +100,7 @@ struct ExemptCommand: ParsableCommand {
             for exemption in exemptions {
                 table.add([
                     exemption["id"].text, exemption["target"].text, (exemption["routes"]?.array ?? []).map(\.text).joined(separator: ","),
-                    exemption["until"]?.string.map { HumanTime.when($0) } ?? "removed by hand",
+                    exemption["until"]?.string.map { HumanTime.when($0) } ?? "until removed",
                     exemption["active"]?.bool == false ? "lapsed" : "in force", exemption["by"].text, exemption["reason"].text,
                 ])
             }

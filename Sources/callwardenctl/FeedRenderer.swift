@@ -42,6 +42,16 @@ enum FeedRenderer {
         case "forgive":
             let ids = (answer["forgiven"]?.array ?? []).map { $0["incident"].text }
             text = "forgave \(answer["caller"].text): incident \(ids.isEmpty ? "none" : ids.joined(separator: ", ")): \(request["reason"].text)"
+        case "exempt.add":
+            let exemption = answer["exemption"]
+            let routes = (exemption["routes"]?.array ?? []).map(\.text).joined(separator: " or ")
+            let lapses = exemption["until"]?.string.map { " until \(HumanTime.when($0))" } ?? ""
+            text = "exemption \(exemption["id"].text): \(exemption["target"].text) never routed \(routes)\(lapses): \(request["reason"].text)"
+        case "exempt.remove":
+            text = "exemption \(answer["exemption"]["id"].text) for \(answer["exemption"]["target"].text) ended: \(request["reason"].text)"
+        case "review.renew", "review.end":
+            let done = type == "review.renew" ? "renewed" : "ended"
+            text = "restriction of \(answer["caller"].text) \(done): \(request["reason"].text); now routed \(answer["route_now"].text)"
         case "reload":
             text = "policy \(answer["policy"]["name"].text) (\(answer["policy"]["hash"].text)) loaded"
         case "purge":

@@ -46,27 +46,39 @@ enum HumanTime {
         return String(format: "%.2f", double)
     }
 
-    /// A period such as `30d`, `12h`, `90m`, `2w`, `1y`, or a bare number of seconds.
+    /// A period such as `30d`, `12h`, `90m`, `2w`, `1y`, or a bare number of seconds. Never
+    /// infinite: JSON has no infinity, and one written would reach the daemon as `null`, as if the
+    /// option had not been given.
     static func parsePeriod(_ text: String) -> Double? {
         if let seconds = Double(text), seconds.isFinite, seconds >= 0 { return seconds }
         let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800, "y": 31_536_000]
         guard let unit = text.last, let size = units[unit], let count = Double(text.dropLast()), count.isFinite, count >= 0 else { return nil }
-        return count * size
+        let seconds = count * size
+        return seconds.isFinite ? seconds : nil
     }
 
-    /// `--until`: RFC 3339, or a period from now (`90d`). Returns seconds since 1970.
+    /// `--until`: RFC 3339, or a period from now (`90d`). Returns seconds since 1970, within the
+    /// times the daemon takes (`EventTime.window`).
     static func parseUntil(_ text: String, now: Double = Date().timeIntervalSince1970) -> Double? {
-        if let date = EventTime.parse(text) { return date }
-        return parsePeriod(text).map { now + $0 }
+        let seconds = EventTime.parse(text) ?? parsePeriod(text).map { now + $0 }
+        return seconds.flatMap { EventTime.window.contains($0) ? $0 : nil }
     }
 
     /// `--since`: RFC 3339, seconds since 1970, or an age such as `7d`, `12h`, `90m`, `2w` (that
-    /// long before now). Returns seconds since 1970.
+    /// long before now). Returns seconds since 1970, within the times the daemon takes
+    /// (`EventTime.window`): `inf` or `1e400` would otherwise reach it as `null`, and every call
+    /// would be compared or exported as if `--since` had not been given.
     static func parseSince(_ text: String, now: Double = Date().timeIntervalSince1970) -> Double? {
-        if let seconds = Double(text), seconds >= 0 { return seconds }
-        if let date = EventTime.parse(text) { return date }
-        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800, "y": 31_536_000]
-        guard let unit = text.last, let size = units[unit], let count = Double(text.dropLast()), count >= 0 else { return nil }
-        return now - count * size
+        let seconds: Double?
+        if let number = Double(text) {
+            seconds = number
+        } else if let date = EventTime.parse(text) {
+            seconds = date
+        } else {
+            let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800, "y": 31_536_000]
+            guard let unit = text.last, let size = units[unit], let count = Double(text.dropLast()), count.isFinite, count >= 0 else { return nil }
+            seconds = now - count * size
+        }
+        return seconds.flatMap { $0.isFinite && EventTime.window.contains($0) ? $0 : nil }
     }
 }

@@ -43,7 +43,7 @@ struct PolicyTestCommand: ParsableCommand {
 
     func validate() throws {
         if let since, HumanTime.parseSince(since) == nil {
-            throw ValidationError("--since must be RFC 3339, seconds since 1970, or an age such as 30d, 12h, 2w")
+            throw ValidationError("--since must be RFC 3339, seconds since 1970, or an age such as 30d, 12h, 2w, from 1970 to 9999")
         }
     }
 

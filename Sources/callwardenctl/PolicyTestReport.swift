@@ -55,7 +55,7 @@ struct PolicyTestReport {
         let unreachable = answer["unreachable"]?.array ?? []
         Output.line(never.isEmpty ? "Every rule of the candidate decided at least once." : "Rules of the candidate that never decided: \(never.map(Self.rule).joined(separator: ", "))")
         if !shadow.isEmpty {
-            Output.line("Shadow rules (counted, never deciding): " + shadow.map { "\(Self.rule($0)) held \(Self.count($0["matches"])) times" }.joined(separator: ", "))
+            Output.line("Shadow rules (counted, never deciding): " + shadow.map { "\(Self.rule($0)) held \(Self.count($0["matches"], "time"))" }.joined(separator: ", "))
         }
         for covered in unreachable {
             Output.line("Unreachable: \(Self.rule(covered)) is always caught first by \(covered["covered_by"].text)")

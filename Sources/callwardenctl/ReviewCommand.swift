@@ -44,7 +44,7 @@ struct ReviewCommand: ParsableCommand {
                 table.add([
                     review["caller"].text, review["rule"].text, review["route"].text,
                     "\(HumanTime.when(review["since"]?.string)) (\(review["from"].text))", HumanTime.when(review["due"]?.string),
-                    review["lapsed"]?.bool == true ? "past review: routed normal" : "due",
+                    review["lapsed"]?.bool == true ? "past review: now \(review["route_now"].text) (rule \(review["rule_now"].text))" : "due",
                 ])
             }
             for line in table.lines() { Output.line(line) }

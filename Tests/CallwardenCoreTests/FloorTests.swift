@@ -103,4 +103,46 @@ struct FloorTests {
         #expect(errors.first?.message == message)
         #expect(errors.first?.line == 13)
     }
+
+    @Test("A rule over nested prefixes beside a floor over a long register is refused in one short message, each number named once")
+    func longRegister() throws {
+        // Every prefix of +447700900 matches every number of the register: 9 x 200 overlaps, 200 numbers.
+        let prefixes = (2...10).map { "\"\(String("+447700900".prefix($0)))*\"" }.joined(separator: ", ")
+        let register = (0..<200).map { "\"+447700900\(String(format: "%03d", $0))\"" }.joined(separator: ", ")
+        let text = """
+            numbering: {country_code: "44"}
+            categories:
+              nuisance: {weight: 1, half_life: 30d}
+            rules:
+              - name: nuisance
+                when: {score: {at_least: 0.5}, callers: [\(prefixes)]}
+                route: nuisance
+                queue: long
+              - {name: default, route: normal, queue: support}
+            floor:
+              - name: register
+                callers: [\(register)]
+                never: [nuisance]
+            """
+        let errors = Self.errors(text)
+        let error = try #require(errors.first)
+        #expect(errors.count == 1)
+        #expect(error.description.contains("from +447700900000, +447700900001, +447700900002, +447700900003, +447700900004 and 195 more, which floor 'register'"))
+        #expect(error.description.utf8.count < 400)
+    }
+
+    @Test("check-policy's summary counts each part in words that agree with the number, shadow and floor rules included")
+    func checkReportSummary() throws {
+        let text = Self.policy(unless: "{dialed: [\"+44808*\"]}").replacingOccurrences(of: "rules:\n", with: """
+            rules:
+              - name: watch
+                shadow: true
+                when: {score: {at_least: 1}}
+                route: supervisor
+                queue: senior
+
+            """)
+        let policy = try PolicyParser.parse(text, file: "p.yaml")
+        #expect(policy.checkReport(file: "p.yaml", hash: "abc").first == "p.yaml: policy unnamed (abc) is valid: 1 kind, 3 rules (1 shadow), 0 detection rules, 1 floor rule")
+    }
 }

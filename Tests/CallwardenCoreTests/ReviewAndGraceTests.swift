@@ -116,4 +116,14 @@ struct ReviewAndGraceTests {
         #expect(errors.errors.map(\.key) == [key])
         #expect(errors.errors.first?.message == message)
     }
+
+    @Test("A grace window still open when another forgiveness opens one becomes one window; disjoint ones do not join")
+    func graceWindowsExtend() {
+        let first = GraceWindow(from: 100, until: 200)
+        #expect(first.extended(by: GraceWindow(from: 150, until: 300)) == GraceWindow(from: 100, until: 300))
+        #expect(first.extended(by: GraceWindow(from: 200, until: 300)) == GraceWindow(from: 100, until: 300))
+        #expect(first.extended(by: GraceWindow(from: 120, until: 180)) == GraceWindow(from: 100, until: 200))
+        #expect(first.extended(by: GraceWindow(from: 50, until: 120)) == GraceWindow(from: 50, until: 200))
+        #expect(first.extended(by: GraceWindow(from: 201, until: 300)) == GraceWindow(from: 201, until: 300))
+    }
 }

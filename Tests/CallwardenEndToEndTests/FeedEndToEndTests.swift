@@ -54,6 +54,28 @@ struct FeedEndToEndTests {
         #expect((second["answer"] as? [String: Any])?.string("caller") == "+447700900502")
     }
 
+    @Test("A subscriber sees each exemption added or ended and each review decision, as the record gains them")
+    func followsExemptionsAndReviews() throws {
+        let daemon = try Daemon().start()
+        let feed = try daemon.client()
+        #expect(try feed.request(["type": "tail"]).ok)
+        let client = try daemon.client()
+        #expect(try client.request(["type": "abuse", "caller": "+447700900502", "kind": "nuisance"]).ok)
+        let added = try client.request(["type": "exempt.add", "target": "+447700900502", "reason": "register"])
+        let id = try #require((added["exemption"] as? [String: Any])?.int("id"))
+        #expect(try client.request(["type": "review.end", "caller": "+447700900502", "reason": "spoke with the caller"]).ok)
+        #expect(try client.request(["type": "exempt.remove", "exemption": id, "reason": "left the register"]).ok)
+
+        #expect(Self.json(try feed.readLine()).string("event") == "abuse")
+        let exempted = Self.json(try feed.readLine())
+        #expect(exempted.string("event") == "exempt.add")
+        #expect(((exempted["answer"] as? [String: Any])?["exemption"] as? [String: Any])?.int("id") == id)
+        let reviewed = Self.json(try feed.readLine())
+        #expect(reviewed.string("event") == "review.end")
+        #expect((reviewed["request"] as? [String: Any])?.string("reason") == "spoke with the caller")
+        #expect(Self.json(try feed.readLine()).string("event") == "exempt.remove")
+    }
+
     @Test("A subscriber that does not read never slows the daemon; it is told what it missed")
     func slowSubscriber() throws {
         let daemon = try Daemon().start()

@@ -28,7 +28,7 @@ struct RequestDecoderTests {
     func queryTimes() throws {
         #expect(try decode(#"{"type":"history","caller":"x","at":1800000000,"after":12,"limit":50}"#).request.get() == .history(caller: "x", at: 1_800_000_000, after: 12, limit: 50))
         #expect(try decode(#"{"type":"history","caller":"x"}"#).request.get() == .history(caller: "x", at: nil, after: nil, limit: nil))
-        #expect(try decode(#"{"type":"explain","caller":"x","at":"2027-01-15T08:00:00Z"}"#).request.get() == .explain(caller: "x", dialed: nil, at: 1_800_000_000))
+        #expect(try decode(#"{"type":"explain","caller":"x","at":"2027-01-15T08:00:00Z"}"#).request.get() == .explain(caller: "x", dialed: nil, claim: .absent, at: 1_800_000_000))
         #expect(try decode(#"{"type":"forgive","caller":"x","reason":"r","at":1800000000}"#).request.get() == .forgive(caller: "x", reason: "r", incident: nil, grace: nil, at: 1_800_000_000))
         #expect(try decode(#"{"type":"history","caller":"x","at":5}"#).request.get().eventTime == 5)
         #expect(code(#"{"type":"history","caller":"x","limit":0}"#) == .badRequest)

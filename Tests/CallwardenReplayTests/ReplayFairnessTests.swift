@@ -68,4 +68,21 @@ struct ReplayFairnessTests {
         #expect(report.shadowMatches.map(\.rule.name) == ["watch"])
         #expect(report.shadowMatches.first?.matches == 1)
     }
+
+    @Test("A call is replayed with the review decisions made before it was offered, not one made while it was under way")
+    func reviewDuringACall() throws {
+        let caller = "+447700900705"
+        var record = RecordedHistory()
+        record.abusiveCall(caller, kind: "nuisance", daysAgo: 3)
+        // Offered a day ago and routed to the nuisance queue; while it was under way a supervisor
+        // ended the restriction, recorded before the call's start (written with its first abuse).
+        let offered = RecordedHistory.ago(1)
+        record.append(NewEntry(type: .review, at: offered + 5, caller: caller, note: "spoke with the caller", by: "uid 0", outcome: "end"))
+        record.append(NewEntry(type: .callStart, at: offered, caller: caller, call: "during"))
+        record.append(NewEntry(type: .incident, at: offered + 30, caller: caller, call: "during", kind: "verbal", agent: "a"))
+        record.append(NewEntry(type: .callEnd, at: offered + 60, caller: caller, call: "during", by: "agent", outcome: "abusive"))
+        let report = try Self.replay(record, candidate: try Policies.nuisanceToCallback())
+        let moved = report.atCalls.transitions.filter { $0.from.route == .nuisance }
+        #expect(moved.map(\.decisions).reduce(0, +) == 1, "\(report.atCalls.transitions)")
+    }
 }

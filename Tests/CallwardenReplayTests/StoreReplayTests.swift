@@ -73,4 +73,26 @@ struct StoreReplayTests {
         }
         #expect(detail.contains("entry 2: caller"), "\(detail)")
     }
+
+    @Test("A caller-id trust level edited by hand is refused as damaged, as at start-up, rather than replayed as none")
+    func damagedAttestation() async throws {
+        let record = Self.history()
+        let live = try Policies.shipped()
+        let error = try await Self.withStore { store, path -> (any Error)? in
+            _ = try await store.append(record.entries.map(\.entry))
+            let incident = try #require(record.entries.first { $0.entry.type == .incident }).id
+            try await DatabaseQueue(path: path).write { db in try db.execute(sql: "UPDATE entries SET attestation = 'D' WHERE id = ?", arguments: [incident]) }
+            do {
+                _ = try PolicyReplay.run(store: store, live: live, candidate: live, since: nil, now: RecordedHistory.now)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        guard case StoreError.corrupt(_, let detail)? = error else {
+            Issue.record("expected StoreError.corrupt, got \(String(describing: error))")
+            return
+        }
+        #expect(detail.contains("attestation holds 'D'"), "\(detail)")
+    }
 }

@@ -139,22 +139,28 @@ struct AttestationAndUntilTests {
         #expect(problem?.entry == entry)
     }
 
-    @Test("A purge never deletes exemption, exemption_end or review entries, even when asked to")
+    @Test("A purge never deletes exemption, exemption_end or review entries, nor a forgiveness that opened a grace period, even when asked to")
     func purgeKeepsExemptionsAndReviews() async throws {
         let directory = RecordStoreTests.temporaryDirectory()
         try await RecordStoreTests.withStore(directory) { store in
-            let written = try await Self.written(store)
+            var written = try await Self.written(store)
+            // A forgiveness without a grace period (9), which goes with its incident (8).
+            written += try await store.append([
+                NewEntry(type: .incident, at: 1_800_000_007, caller: "+443", kind: "verbal"),
+                NewEntry(type: .forgiveness, at: 1_800_000_008, caller: "+443", note: "apologised", ref: 8, by: "uid 0"),
+            ])
             let kept: [EntryType] = [.exemption, .exemptionEnd, .review]
             let protected = written.filter { kept.contains($0.entry.type) }.map(\.id)
             #expect(protected == [5, 6, 7])
-            // Every id in the record, as a purge order: only incidents and their forgiveness go.
+            // Every id in the record, as a purge order: only incidents and the forgiveness
+            // without a grace period go; entry 4 opened one, which outlives the incident.
             let template = NewEntry(type: .purge, at: 1_800_000_010, rule: "retention", by: "uid 0")
             let stored = try await store.enqueuePurge(incidents: written.map(\.id), reason: "test", template: template).wait()
             let note = try #require(stored.first?.entry.note.flatMap(PurgeNote.init(text:)))
-            #expect(note.purged == [2, 3, 4])
+            #expect(note.purged == [2, 3, 8, 9])
             var left: [Int64] = []
             try store.forEachEntry(ofTypes: EntryType.allCases) { left.append($0.id) }
-            #expect(left == [1, 5, 6, 7, 8])
+            #expect(left == [1, 4, 5, 6, 7, 10])
             let report = try await store.verify()
             #expect(report.verified, "\(String(describing: report.problem))")
         }

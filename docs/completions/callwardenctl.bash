@@ -224,7 +224,7 @@ _callwardenctl_explain() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--socket --timeout --dialed)
+    non_repeating_options=(--socket --timeout --dialed --attestation --verification)
     __callwardenctl_offer_flags_options 1
 
     # Offer option value completions
@@ -236,6 +236,12 @@ _callwardenctl_explain() {
         return
         ;;
     '--dialed')
+        return
+        ;;
+    '--attestation')
+        return
+        ;;
+    '--verification')
         return
         ;;
     esac

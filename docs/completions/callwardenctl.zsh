@@ -121,6 +121,8 @@ _callwardenctl_explain() {
         '--timeout[Seconds to wait for an answer.]:seconds:'
         ':caller:'
         '--dialed[The number dialled, for rules that look at it.]:number:'
+        '--attestation[The call'\''s STIR/SHAKEN attestation (A, B or C), for rules on caller-id trust. Default\: none given.]:level:'
+        '--verification[The switch'\''s verification\: TN-Validation-Passed, TN-Validation-Failed or No-TN-Validation.]:result:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

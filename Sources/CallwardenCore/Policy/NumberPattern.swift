@@ -37,9 +37,28 @@ enum NumberPattern {
         }
     }
 
-    /// Every pattern matching what some pattern of `left` and some pattern of `right` both match.
+    /// Every pattern matching what some pattern of `left` and some pattern of `right` both match,
+    /// each once, in the order first met. Each pairwise intersection is one of the two patterns,
+    /// so there are at most `left.count + right.count` of them: kept as pairs, two long lists
+    /// (a register of numbers beside a list of prefixes) made millions, and an error message
+    /// naming every one of them.
     static func intersection(_ left: [String], _ right: [String]) -> [String] {
-        left.flatMap { one in right.compactMap { intersection(one, $0) } }
+        var seen = Set<String>()
+        var patterns: [String] = []
+        let right = unique(right)
+        for one in unique(left) {
+            for other in right {
+                if let both = intersection(one, other), seen.insert(both).inserted { patterns.append(both) }
+            }
+        }
+        return patterns
+    }
+
+    /// The patterns, each once, in the order first met: a list that repeats a pattern costs the
+    /// pairwise comparisons no more than one that does not.
+    static func unique(_ patterns: [String]) -> [String] {
+        var seen = Set<String>()
+        return patterns.filter { seen.insert($0).inserted }
     }
 
     /// Whether every number `pattern` matches is matched by one of `patterns`.

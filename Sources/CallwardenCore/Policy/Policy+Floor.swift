@@ -42,7 +42,7 @@ extension Policy {
             var premise = condition
             premise.dialed = region
             if !region.isEmpty && !(rule.unless.map { implies(premise, $0) } ?? false) {
-                parts.append("to \(region.joined(separator: ", "))")
+                parts.append("to \(Self.listed(region))")
             }
         }
         if let callers = floorRule.callers, condition.anonymous != true {
@@ -50,9 +50,18 @@ extension Policy {
             var premise = condition
             premise.callers = region
             if !region.isEmpty && !(rule.unless.map { implies(premise, $0) } ?? false) {
-                parts.append("from \(region.joined(separator: ", "))")
+                parts.append("from \(Self.listed(region))")
             }
         }
         return parts
+    }
+
+    /// Patterns shown in a floor error: the first few, then how many more, so that a long
+    /// register of numbers makes one readable line.
+    static let patternsListed = 5
+
+    private static func listed(_ patterns: [String]) -> String {
+        guard patterns.count > patternsListed else { return patterns.joined(separator: ", ") }
+        return patterns.prefix(patternsListed).joined(separator: ", ") + " and \(patterns.count - patternsListed) more"
     }
 }

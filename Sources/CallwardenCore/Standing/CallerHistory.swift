@@ -72,4 +72,14 @@ public struct GraceWindow: Sendable, Equatable {
     }
 
     public func contains(_ time: Double) -> Bool { time >= from && time < until }
+
+    /// The window after another forgiveness opens `next`. While this one is still open when
+    /// `next` begins (they overlap or touch), the two make one window from the earlier start to
+    /// the later end: a light incident this window graced stays graced. Replaced outright, it
+    /// would count again, and forgiving one incident would restore a restriction. Disjoint
+    /// windows are not joined (the days between them were never graced): `next` replaces this one.
+    public func extended(by next: GraceWindow) -> GraceWindow {
+        guard next.from <= until, from <= next.until else { return next }
+        return GraceWindow(from: min(from, next.from), until: max(until, next.until))
+    }
 }

@@ -39,6 +39,9 @@ extension EngineState {
     mutating func review(caller presented: String, decision: ReviewDecision, reason: String, by: String, now: Double) throws(EngineError) -> Step<ReviewOutcome> {
         try Self.requireReason(reason)
         let caller = policy.policy.numbering.normalise(presented)
+        guard caller.key != nil else {
+            throw .badRequest("'\(presented)' is not one caller's number (it reads as the anonymous class, which is never restricted as one person)")
+        }
         guard let key = caller.key, var history = histories[key], !history.incidents.isEmpty else {
             throw .badRequest("\(caller.display) has no incidents on record: there is no restriction to review")
         }

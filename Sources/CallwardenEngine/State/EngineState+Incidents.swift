@@ -69,16 +69,20 @@ extension EngineState {
         let graceUntil = period > 0 && !targets.isEmpty ? now + period : nil
         let entries = targets.map { NewEntry(type: .forgiveness, at: now, caller: key, note: reason, ref: $0, by: by, until: graceUntil) }
         let first = number(entries.count)
+        var window: GraceWindow?
         if let graceUntil {
-            remember(.grace(caller: key, previous: histories[key]?.grace), for: first)
-            histories[key]?.grace = GraceWindow(from: now, until: graceUntil)
+            let previous = histories[key]?.grace
+            let opened = GraceWindow(from: now, until: graceUntil)
+            window = previous.map { $0.extended(by: opened) } ?? opened
+            remember(.grace(caller: key, previous: previous), for: first)
+            histories[key]?.grace = window
         }
         for (offset, target) in targets.enumerated() {
             histories[key]?.forgive(incident: target)
             remember(.forgiveness(caller: key, incident: target), for: first + Int64(offset))
         }
         let standing = histories[key].map { policy.standing(of: $0, at: now) } ?? .clean
-        let outcome = ForgiveOutcome(caller: caller, forgiven: targets, standing: standing, graceUntil: graceUntil)
+        let outcome = ForgiveOutcome(caller: caller, forgiven: targets, standing: standing, graceUntil: window?.until)
         return Step(outcome: outcome, entries: entries, firstID: first)
     }
 

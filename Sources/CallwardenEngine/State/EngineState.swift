@@ -120,11 +120,14 @@ struct EngineState {
 
     /// Takes an incident out of memory: out of its caller's history (dropped once empty) and out
     /// of the count. Used when a write is taken back and when a purge deleted the incident.
+    ///
+    /// A history with a grace window is kept though empty: the record keeps the forgiveness that
+    /// opened it (purges do not delete it), and a start-up rebuilds it from there.
     mutating func remove(incident id: Int64, of caller: String?) {
         incidentCount = max(0, incidentCount - 1)
         guard let caller, var history = histories[caller] else { return }
         history.incidents.removeAll { $0.id == id }
-        histories[caller] = history.isEmpty ? nil : history
+        histories[caller] = history.isEmpty && history.grace == nil ? nil : history
     }
 
     private mutating func undo(_ undo: Undo) {

@@ -37,6 +37,24 @@ enum RequestEncoder {
             time(&writer, "at", at)
         case .status, .reload, .verify, .tail, .purge, .exemptList, .supervise:
             break
+        case .agents(let at):
+            time(&writer, "at", at)
+        case .history(let caller, let at, let after, let limit):
+            writer.field("caller", caller)
+            time(&writer, "at", at)
+            if let after { writer.field("after", after) }
+            if let limit { writer.field("limit", limit) }
+        case .explain(let caller, let dialed, let claim, let at):
+            writer.field("caller", caller)
+            optional(&writer, "dialed", dialed)
+            self.claim(&writer, claim)
+            time(&writer, "at", at)
+        case .forgive(let caller, let reason, let incident, let grace, let at):
+            writer.field("caller", caller)
+            writer.field("reason", reason)
+            if let incident { writer.field("incident", incident) }
+            seconds(&writer, "grace", grace)
+            time(&writer, "at", at)
         case .exemptAdd(let target, let reason, let until, let routes):
             writer.field("target", target)
             writer.field("reason", reason)
@@ -46,27 +64,10 @@ enum RequestEncoder {
             writer.field("exemption", exemption)
             writer.field("reason", reason)
         case .reviewList(let within):
-            time(&writer, "within", within)
-        case .agents(let at):
-            time(&writer, "at", at)
+            seconds(&writer, "within", within)
         case .review(let caller, _, let reason):
             writer.field("caller", caller)
             writer.field("reason", reason)
-        case .history(let caller, let at, let after, let limit):
-            writer.field("caller", caller)
-            time(&writer, "at", at)
-            if let after { writer.field("after", after) }
-            if let limit { writer.field("limit", limit) }
-        case .explain(let caller, let dialed, let at):
-            writer.field("caller", caller)
-            optional(&writer, "dialed", dialed)
-            time(&writer, "at", at)
-        case .forgive(let caller, let reason, let incident, let grace, let at):
-            writer.field("caller", caller)
-            writer.field("reason", reason)
-            if let incident { writer.field("incident", incident) }
-            time(&writer, "grace", grace)
-            time(&writer, "at", at)
         case .export(let caller, let since, let after, let limit):
             optional(&writer, "caller", caller)
             time(&writer, "since", since)
@@ -89,26 +90,31 @@ enum RequestEncoder {
         case .supervisor(let call, _, let supervisor, let reason, _): [call] + [supervisor, reason].compactMap { $0 }
         case .callEnded(let call, _, _, _): [call]
         case .history(let caller, _, _, _): [caller]
-        case .explain(let caller, let dialed, _): [caller] + [dialed].compactMap { $0 }
+        case .explain(let caller, let dialed, _, _): [caller] + [dialed].compactMap { $0 }
         case .forgive(let caller, let reason, _, _, _): [caller, reason]
         case .exemptAdd(let target, let reason, _, _): [target, reason]
         case .exemptRemove(_, let reason): [reason]
         case .review(let caller, _, let reason): [caller, reason]
-        case .exemptList, .reviewList, .agents, .supervise: []
         case .export(let caller, _, _, _): [caller].compactMap { $0 }
         // The candidate policy is held to the line, not to a field's length: checked apart.
         case .policyTest(_, let path, _): [path].compactMap { $0 }
-        case .status, .reload, .verify, .tail, .purge: []
+        case .status, .reload, .verify, .tail, .purge, .exemptList, .reviewList, .agents, .supervise: []
         }
     }
 
+    private static func optional(_ writer: inout JSONWriter, _ name: String, _ value: String?) {
+        if let value { writer.field(name, value) }
+    }
+
+    /// The caller-id claim's words, each only when given.
     private static func claim(_ writer: inout JSONWriter, _ claim: CallerIDClaim) {
         optional(&writer, "attestation", claim.attestation?.rawValue)
         optional(&writer, "verification", claim.verification?.rawValue)
     }
 
-    private static func optional(_ writer: inout JSONWriter, _ name: String, _ value: String?) {
-        if let value { writer.field(name, value) }
+    /// A period in seconds, as Swift writes a Double.
+    private static func seconds(_ writer: inout JSONWriter, _ name: String, _ value: Double?) {
+        if let value { writer.field(name, JSONValue.number(String(value))) }
     }
 
     /// Seconds as Swift writes a Double: the shortest text that reads back to the same value.

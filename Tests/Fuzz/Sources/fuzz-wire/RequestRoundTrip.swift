@@ -47,7 +47,18 @@ enum RequestRoundTrip {
             if let after { require(after >= 0, "negative after") }
             if let limit { require((1...1000).contains(limit), "limit \(limit) out of range") }
         }
-        if case .forgive(_, _, let incident?, _, _) = request { require(incident > 0, "incident \(incident) not positive") }
+        if case .forgive(_, _, let incident, let grace, _) = request {
+            if let incident { require(incident > 0, "incident \(incident) not positive") }
+            if let grace { require(grace.isFinite && (0...RequestDecoder.longestPeriod).contains(grace), "grace \(grace) out of range") }
+        }
+        if case .exemptAdd(_, _, let until, let routes) = request {
+            if let until { require(EventTime.window.contains(until), "until \(until) outside the window") }
+            if let routes { require(!routes.isEmpty && Set(routes).count == routes.count, "routes \(routes) empty or repeated") }
+        }
+        if case .exemptRemove(let exemption, _) = request { require(exemption > 0, "exemption \(exemption) not positive") }
+        if case .reviewList(let within?) = request {
+            require(within.isFinite && (0...RequestDecoder.longestPeriod).contains(within), "within \(within) out of range")
+        }
         if case .policyTest(let policy, _, let since) = request {
             require(!policy.isEmpty && policy.utf8.count <= RequestDecoder.maximumPolicyLength, "a candidate policy of \(policy.utf8.count) bytes was accepted")
             require(!policy.utf8.contains(0), "a NUL was accepted")
