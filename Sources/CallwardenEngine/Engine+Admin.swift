@@ -150,8 +150,11 @@ extension Engine {
         let outcome: ReloadOutcome
         do {
             let loaded = try LoadedPolicy.load(path: path, now: clock())
+            // Made before the lock is taken: making a policy's counters registers them.
+            let policyMeter = meter.meter(for: loaded.policy)
             state.withLock {
                 $0.policy = loaded
+                $0.policyMeter = policyMeter
                 $0.lastRejection = nil
             }
             logger.notice("Policy \(loaded.policy.name) (\(loaded.hash)) loaded from \(path)", metadata: [
@@ -167,6 +170,7 @@ extension Engine {
             ])
             outcome = .refused(error, kept: kept)
         }
+        if case .reloaded = outcome { meter.policyReloaded(applied: true) } else { meter.policyReloaded(applied: false) }
         observer?.didReload(outcome)
         return outcome
     }

@@ -1,0 +1,202 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Event times a little in the past, so that the ladder's vent time has not passed for a test.
+private let base = (Date().timeIntervalSince1970 - 2000).rounded(.down)
+
+@Suite("The metrics endpoint, end to end")
+struct MetricsEndToEndTests {
+    @Test("GET /metrics on a Unix socket answers 200 in text format, and the counters move with decisions, incidents, hang-up answers and reloads")
+    func countersMove() throws {
+        let daemon = try Daemon()
+        let metricsSocket = daemon.directory.appendingPathComponent("metrics.sock").path
+        try daemon.start(extraArguments: ["--metrics", "unix:\(metricsSocket)"])
+
+        let first = try MetricsClient.get(unix: metricsSocket)
+        #expect(first.status == 200)
+        #expect(first.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8")
+        #expect(first.body.contains("# TYPE callwarden_decisions_total counter"))
+        #expect(first.body.contains("# HELP callwarden_incidents_total "))
+        #expect(first.body.contains("# TYPE callwarden_record_commit_seconds histogram"))
+        let before = MetricsClient.samples(first.body)
+        // Every rule and kind of the policy is there from the start, at zero.
+        #expect(before[#"callwarden_decisions_total{route="normal",rule="default"}"#] == 0)
+        #expect(before[#"callwarden_incidents_total{kind="physical_threat"}"#] == 0)
+
+        let client = try daemon.client()
+        #expect(try client.request(["type": "call.offered", "call": "m1", "caller": "+447700900123", "at": base + 1000]).ok)
+        #expect(try client.request(["type": "abuse", "call": "m1", "kind": "verbal", "agent": "a1", "at": base + 1010]).ok)
+        let hangup = try client.request(["type": "hangup.request", "call": "m1", "agent": "a1", "at": base + 1030])
+        #expect(hangup.string("hangup") == "denied")
+
+        let after = MetricsClient.samples(try MetricsClient.get(unix: metricsSocket).body)
+        func delta(_ series: String) -> Double { (after[series] ?? -1) - (before[series] ?? 0) }
+        #expect(delta(#"callwarden_decisions_total{route="normal",rule="default"}"#) == 1)
+        #expect(delta(#"callwarden_incidents_total{kind="verbal"}"#) == 1)
+        #expect(delta(#"callwarden_hangup_answers_total{answer="denied"}"#) == 1)
+        #expect(after["callwarden_open_calls"] == 1)
+        #expect((after["callwarden_connections"] ?? 0) >= 1)
+        #expect((after["callwarden_record_commit_seconds_count"] ?? 0) >= 1)
+        #expect(after["callwarden_record_degraded"] == 0)
+
+        // A reload is counted once it has happened (SIGHUP is handled in the background).
+        daemon.signal(SIGHUP)
+        let deadline = Date().addingTimeInterval(20)
+        var reloads = 0.0
+        while Date() < deadline {
+            reloads = MetricsClient.samples(try MetricsClient.get(unix: metricsSocket).body)[#"callwarden_policy_reloads_total{outcome="applied"}"#] ?? 0
+            if reloads >= 1 { break }
+            usleep(20_000)
+        }
+        #expect(reloads == 1)
+        #expect(daemon.stop() == 0)
+        #expect(!FileManager.default.fileExists(atPath: metricsSocket))
+    }
+
+    @Test("On a loopback TCP port: /metrics answers 200, other paths 404, other methods 405")
+    func loopbackTCP() throws {
+        let port = try MetricsClient.freePort()
+        let daemon = try Daemon().start(extraArguments: ["--metrics", "127.0.0.1:\(port)"])
+        let metrics = try MetricsClient.get(port: port)
+        #expect(metrics.status == 200)
+        #expect(metrics.headers["content-type"]?.hasPrefix("text/plain; version=0.0.4") == true)
+        #expect(metrics.body.contains("callwarden_start_time_seconds "))
+        #expect(try MetricsClient.get("/", port: port).status == 404)
+        #expect(try MetricsClient.get("/metrics?debug=1", port: port).status == 200)
+        let post = try #require(MetricsClient.connect(port: port))
+        #expect(try MetricsClient.exchange(post, "POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n").status == 405)
+        #expect(daemon.stop() == 0)
+    }
+
+    @Test("A connection beyond four is answered 503, an oversized request is closed unanswered, and the endpoint serves again after")
+    func bounded() throws {
+        let port = try MetricsClient.freePort()
+        let daemon = try Daemon().start(extraArguments: ["--metrics", "127.0.0.1:\(port)"])
+        // Four idle connections take every slot. The server accepts in the order the connections
+        // were made, so the fifth is counted after them.
+        var held: [Int32] = []
+        for _ in 0..<4 { held.append(try #require(MetricsClient.connect(port: port))) }
+        let fifth = try #require(MetricsClient.connect(port: port))
+        #expect(try MetricsClient.exchange(fifth, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n").status == 503)
+        for fd in held { close(fd) }
+
+        let big = try #require(MetricsClient.connect(port: port))
+        defer { close(big) }
+        let padding = String(repeating: "a", count: 16 * 1024)
+        try? MetricsClient.write(big, "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Padding: \(padding)\r\n\r\n")
+        let answer = MetricsClient.readAll(big) ?? ""
+        #expect(!answer.contains("200 OK"))
+
+        // The slots come back as the held connections close.
+        let deadline = Date().addingTimeInterval(20)
+        var status = 0
+        while Date() < deadline {
+            status = (try? MetricsClient.get(port: port).status) ?? 0
+            if status == 200 { break }
+            usleep(20_000)
+        }
+        #expect(status == 200)
+        #expect(daemon.stop() == 0)
+    }
+
+    @Test("Without --metrics the daemon listens on its protocol socket only; with it, on one more")
+    func nothingListensWithoutTheFlag() throws {
+        let plain = try Daemon().start()
+        let plainPID = try #require(plain.process?.processIdentifier)
+        #expect(ListeningSockets.of(pid: plainPID) == ListeningSockets(tcp: 0, unixPaths: [plain.socketPath]))
+
+        // The same look finds the endpoint when there is one (so the check above can fail).
+        let port = try MetricsClient.freePort()
+        let measured = try Daemon().start(extraArguments: ["--metrics", "127.0.0.1:\(port)"])
+        let measuredPID = try #require(measured.process?.processIdentifier)
+        #expect(ListeningSockets.of(pid: measuredPID) == ListeningSockets(tcp: 1, unixPaths: [measured.socketPath]))
+    }
+
+    @Test("A non-loopback or unparsable --metrics address is refused at start, naming the problem")
+    func nonLoopbackRefused() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cw-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let socket = directory.appendingPathComponent("callwarden.sock").path
+        let common = ["--socket", socket, "--policy", Daemon.shippedPolicy, "--state-dir", directory.appendingPathComponent("state").path]
+        for (address, words) in [
+            ("0.0.0.0:9464", "is not a loopback address"), ("192.0.2.1:9464", "is not a loopback address"),
+            ("[::]:9464", "is not a loopback address"), ("localhost:9464", "is not a loopback address"),
+            ("127.0.0.1:0", "port must be a number from 1 to 65535"), ("unix:metrics.sock", "absolute path"),
+        ] {
+            let (status, output) = try runDaemonCommand(common + ["--metrics", address])
+            #expect(status == 64, "\(address): \(output)")
+            #expect(output.contains(words), "\(address): \(output)")
+            #expect(!FileManager.default.fileExists(atPath: socket))
+        }
+    }
+
+    @Test("A metrics port already in use stops the start with a clear error")
+    func portInUse() throws {
+        let port = try MetricsClient.freePort()
+        let occupant = try ListeningSockets.listen(port: port)
+        defer { close(occupant) }
+        let daemon = try Daemon()
+        try daemon.launch(extraArguments: ["--metrics", "127.0.0.1:\(port)"])
+        #expect(daemon.waitForExit() == 73)
+        #expect(daemon.log.contains("cannot serve metrics at 127.0.0.1:\(port)"))
+    }
+}
+
+/// The listening sockets a process holds, from /proc: TCP ones counted, Unix ones by path.
+struct ListeningSockets: Equatable {
+    var tcp: Int
+    var unixPaths: [String]
+
+    static func of(pid: Int32) -> ListeningSockets {
+        let inodes = socketInodes(pid: pid)
+        var tcp = 0
+        for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+            for fields in rows(table) where fields.count > 9 && fields[3] == "0A" && inodes.contains(fields[9]) {
+                tcp += 1  // 0A: TCP_LISTEN
+            }
+        }
+        var paths: [String] = []
+        // Num RefCount Protocol Flags Type St Inode Path; flags 00010000: accepting connections.
+        for fields in rows("/proc/net/unix") where fields.count > 7 && fields[3] == "00010000" && inodes.contains(fields[6]) {
+            paths.append(fields[7])
+        }
+        return ListeningSockets(tcp: tcp, unixPaths: paths.sorted())
+    }
+
+    private static func socketInodes(pid: Int32) -> Set<String> {
+        let directory = "/proc/\(pid)/fd"
+        var inodes = Set<String>()
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
+            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: directory + "/" + name),
+                  target.hasPrefix("socket:[") else { continue }
+            inodes.insert(String(target.dropFirst("socket:[".count).dropLast()))
+        }
+        return inodes
+    }
+
+    private static func rows(_ path: String) -> [[String]] {
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").dropFirst().map { $0.split(separator: " ").map(String.init) }
+    }
+
+    /// A listening TCP socket on 127.0.0.1:`port`, to occupy it.
+    static func listen(port: Int) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = in_addr_t(0x7F00_0001).bigEndian
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+        guard bound, Glibc.listen(fd, 1) == 0 else {
+            close(fd)
+            throw MetricsClient.Failure(description: "cannot listen on 127.0.0.1:\(port): errno \(errno)")
+        }
+        return fd
+    }
+}
