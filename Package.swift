@@ -242,7 +242,7 @@ let package = Package(
         .testTarget(name: "CallwardenStoreTests", dependencies: ["CallwardenStore", "CallwardenCore", "CallwardenRecord", "CallwardenExport", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "CallwardenSystemdTests", dependencies: ["CallwardenSystemd", .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         .testTarget(name: "CallwardenServerTests", dependencies: ["CallwardenServer", "CallwardenProtocol", .product(name: "NIOCore", package: "swift-nio")]),
-        .testTarget(name: "CallwardenMetricsTests", dependencies: ["CallwardenMetrics", "CallwardenCore", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "CallwardenMetricsTests", dependencies: ["CallwardenMetrics", "CallwardenEngine", "CallwardenCore", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "CallwardenEndToEndTests", dependencies: ["CallwardenProtocol"]),
     ]
 )

@@ -1,4 +1,5 @@
 import CallwardenCore
+import CallwardenLocking
 
 extension Engine {
     /// The daemon's clock, seconds since 1970: what an event without `at` is dated.

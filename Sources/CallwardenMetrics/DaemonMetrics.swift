@@ -28,7 +28,7 @@ public struct MetricsSample: Sendable {
 /// dictionary lookup in an immutable table and an atomic add: no lock, no allocation, nothing
 /// shared with the engine.
 public final class DaemonMetrics: EngineMeter {
-    private let registry = PrometheusCollectorRegistry()
+    private let registry: PrometheusCollectorRegistry
     private let factory: DescribedPrometheusFactory
 
     private let authorised: CoreMetrics.Counter
@@ -45,7 +45,10 @@ public final class DaemonMetrics: EngineMeter {
 
     /// - Parameter startedAt: when the daemon started (seconds since 1970).
     public init(startedAt: Double) {
-        factory = DescribedPrometheusFactory(registry: registry)
+        let registry = PrometheusCollectorRegistry()
+        let factory = DescribedPrometheusFactory(registry: registry)
+        self.registry = registry
+        self.factory = factory
         func counter(_ definition: MetricCatalog.Definition, _ dimensions: [(String, String)] = []) -> CoreMetrics.Counter {
             CoreMetrics.Counter(label: definition.name, dimensions: dimensions, factory: factory)
         }
