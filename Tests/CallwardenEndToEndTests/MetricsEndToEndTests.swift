@@ -56,6 +56,33 @@ struct MetricsEndToEndTests {
         #expect(!FileManager.default.fileExists(atPath: metricsSocket))
     }
 
+    @Test("Alert commands are counted by outcome: one that exits 0 and one that exits 1")
+    func alertOutcomes() throws {
+        let daemon = try Daemon()
+        let script = daemon.directory.appendingPathComponent("page-security").path
+        // Succeeds for one incident, fails for the other: the incident id is in its environment.
+        try "#!/bin/sh\n[ \"$CALLWARDEN_CALLER\" = '+447700900001' ]\n".write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o755)
+        try daemon.usePolicy(try Daemon.shippedPolicyText() + "\nalert:\n  command: [\(script)]\n  timeout: 1m\n")
+        let metricsSocket = daemon.directory.appendingPathComponent("metrics.sock").path
+        try daemon.start(extraArguments: ["--metrics", "unix:\(metricsSocket)"])
+        let client = try daemon.client()
+        for caller in ["+447700900001", "+447700900002"] {
+            #expect(try client.request(["type": "abuse", "caller": caller, "kind": "physical_threat"])["alert"] as? Bool == true)
+        }
+        let deadline = Date().addingTimeInterval(60)
+        var samples: [String: Double] = [:]
+        while Date() < deadline {
+            samples = MetricsClient.samples(try MetricsClient.get(unix: metricsSocket).body)
+            if (samples[#"callwarden_alert_commands_total{outcome="succeeded"}"#] ?? 0) + (samples[#"callwarden_alert_commands_total{outcome="failed"}"#] ?? 0) >= 2 { break }
+            usleep(20_000)
+        }
+        #expect(samples[#"callwarden_alert_commands_total{outcome="succeeded"}"#] == 1)
+        #expect(samples[#"callwarden_alert_commands_total{outcome="failed"}"#] == 1)
+        #expect(samples[#"callwarden_alert_commands_total{outcome="dropped"}"#] == 0)
+        #expect(samples[#"callwarden_incidents_total{kind="physical_threat"}"#] == 2)
+    }
+
     @Test("On a loopback TCP port: /metrics answers 200, other paths 404, other methods 405")
     func loopbackTCP() throws {
         let port = try MetricsClient.freePort()
@@ -147,24 +174,31 @@ struct MetricsEndToEndTests {
 }
 
 /// The listening sockets a process holds, from /proc: TCP ones counted, Unix ones by path.
+///
+/// The kernel lists sockets a page at a time by position, so a table read while other processes
+/// open and close sockets (the other tests) can skip a line; the tables are read several times and
+/// what any read shows is kept.
 struct ListeningSockets: Equatable {
     var tcp: Int
     var unixPaths: [String]
 
     static func of(pid: Int32) -> ListeningSockets {
         let inodes = socketInodes(pid: pid)
-        var tcp = 0
-        for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
-            for fields in rows(table) where fields.count > 9 && fields[3] == "0A" && inodes.contains(fields[9]) {
-                tcp += 1  // 0A: TCP_LISTEN
+        var tcp = Set<String>()
+        var paths = Set<String>()
+        for _ in 0..<8 {
+            for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+                // sl local rem st ... inode; st 0A: TCP_LISTEN.
+                for fields in rows(table) where fields.count > 9 && fields[3] == "0A" && inodes.contains(fields[9]) {
+                    tcp.insert(fields[9])
+                }
+            }
+            // Num RefCount Protocol Flags Type St Inode Path; flags 00010000: accepting connections.
+            for fields in rows("/proc/net/unix") where fields.count > 7 && fields[3] == "00010000" && inodes.contains(fields[6]) {
+                paths.insert(fields[7])
             }
         }
-        var paths: [String] = []
-        // Num RefCount Protocol Flags Type St Inode Path; flags 00010000: accepting connections.
-        for fields in rows("/proc/net/unix") where fields.count > 7 && fields[3] == "00010000" && inodes.contains(fields[6]) {
-            paths.append(fields[7])
-        }
-        return ListeningSockets(tcp: tcp, unixPaths: paths.sorted())
+        return ListeningSockets(tcp: tcp.count, unixPaths: paths.sorted())
     }
 
     private static func socketInodes(pid: Int32) -> Set<String> {
@@ -178,9 +212,19 @@ struct ListeningSockets: Equatable {
         return inodes
     }
 
+    /// A /proc table's rows, read with large reads (fewer pages, fewer chances to skip a line).
     private static func rows(_ path: String) -> [[String]] {
-        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-        return text.split(separator: "\n").dropFirst().map { $0.split(separator: " ").map(String.init) }
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return [] }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+            guard count > 0 else { break }
+            bytes.append(contentsOf: chunk[..<count])
+        }
+        return String(decoding: bytes, as: UTF8.self).split(separator: "\n").dropFirst().map { $0.split(separator: " ").map(String.init) }
     }
 
     /// A listening TCP socket on 127.0.0.1:`port`, to occupy it.
