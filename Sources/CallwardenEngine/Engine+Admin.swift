@@ -170,7 +170,11 @@ extension Engine {
             ])
             outcome = .refused(error, kept: kept)
         }
-        if case .reloaded = outcome { meter.policyReloaded(applied: true) } else { meter.policyReloaded(applied: false) }
+        if case .reloaded = outcome {
+            meter.policyReloaded(applied: true)
+        } else {
+            meter.policyReloaded(applied: false)
+        }
         observer?.didReload(outcome)
         return outcome
     }
