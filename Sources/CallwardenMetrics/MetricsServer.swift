@@ -94,10 +94,15 @@ public final class MetricsServer: Service {
     public func run() async throws {
         // Serves until shutdown, then closes the listener; connections still open are closed with
         // the event loop.
+        let asked = Locked(false)
         try? await withTaskCancellationOrGracefulShutdownHandler {
             try await listener.closeFuture.get()
         } onCancelOrGracefulShutdown: { [listener] in
+            asked.withLock { $0 = true }
             listener.close(promise: nil)
+        }
+        if !asked.withLock({ $0 }) {
+            logger.error("The metrics endpoint at \(address) stopped by itself; calls are still routed, metrics are not served until callwardend restarts")
         }
         if case .unix(let path) = address { unlink(path) }
         try? await group.shutdownGracefully()

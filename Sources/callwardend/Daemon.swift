@@ -95,7 +95,11 @@ struct Daemon {
             }))
         }
         services.append(.init(service: server))
-        if let metricsServer { services.append(.init(service: metricsServer)) }
+        if let metricsServer {
+            // Metrics serve the people watching the daemon, not the calls: should the endpoint
+            // ever stop by itself, routing goes on (the server logs why).
+            services.append(.init(service: metricsServer, successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore))
+        }
         services.append(.init(service: ServiceManagerStatus(engine: engine, notifier: notifier)))
         var configuration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // Below the unit's TimeoutStopSec=20s, so a stuck shutdown ends here, logged, not by SIGKILL.
