@@ -18,7 +18,7 @@ public enum MetricsAddress: Sendable, Equatable, CustomStringConvertible {
         public var description: String
     }
 
-    public static let example = "127.0.0.1:9464, [::1]:9464 or unix:/run/callwarden/metrics.sock"
+    public static let example = "127.0.0.1:9464, [::1]:9464 or unix:/run/callwarden-metrics/metrics.sock"
 
     /// The longest Unix socket path `sockaddr_un` holds.
     static var maximumPathLength: Int { MemoryLayout.size(ofValue: sockaddr_un().sun_path) - 1 }
@@ -27,7 +27,7 @@ public enum MetricsAddress: Sendable, Equatable, CustomStringConvertible {
         if text.hasPrefix("unix:") {
             let path = String(text.dropFirst("unix:".count))
             guard path.hasPrefix("/") else {
-                throw Refused(description: "--metrics \(text): a Unix socket is named by an absolute path, like unix:/run/callwarden/metrics.sock")
+                throw Refused(description: "--metrics \(text): a Unix socket is named by an absolute path, like unix:/run/callwarden-metrics/metrics.sock")
             }
             guard path.utf8.count <= maximumPathLength else {
                 throw Refused(description: "--metrics \(text): the socket path is longer than \(maximumPathLength) bytes")
@@ -56,7 +56,8 @@ public enum MetricsAddress: Sendable, Equatable, CustomStringConvertible {
             throw Refused(description: "--metrics \(text): the port must be a number from 1 to 65535")
         }
         guard isLoopback(host) else {
-            throw Refused(description: "--metrics \(text): \(host.isEmpty ? "no address" : "'\(host)' is not a loopback address"); metrics are served on loopback only (\(example)), since the endpoint has no authentication: to scrape from another machine, put an authenticating proxy in front of it")
+            let what = host.isEmpty ? "no address" : isAddress(host) ? "'\(host)' is not a loopback address" : "'\(host)' is a name, not a loopback address (names are not looked up)"
+            throw Refused(description: "--metrics \(text): \(what); metrics are served on loopback only (\(example)), since the endpoint has no authentication: to scrape from another machine, put an authenticating proxy in front of it")
         }
         return .tcp(host: host, port: port)
     }
@@ -73,6 +74,13 @@ public enum MetricsAddress: Sendable, Equatable, CustomStringConvertible {
             return withUnsafeBytes(of: &v6) { bytes in bytes.dropLast().allSatisfy { $0 == 0 } && bytes.last == 1 }
         }
         return false
+    }
+
+    /// Whether `host` is an IPv4 or IPv6 address at all (rather than a name).
+    static func isAddress(_ host: String) -> Bool {
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
     }
 
     public var description: String {

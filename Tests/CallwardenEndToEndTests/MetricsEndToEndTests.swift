@@ -153,7 +153,7 @@ struct MetricsEndToEndTests {
         let common = ["--socket", socket, "--policy", Daemon.shippedPolicy, "--state-dir", directory.appendingPathComponent("state").path]
         for (address, words) in [
             ("0.0.0.0:9464", "is not a loopback address"), ("192.0.2.1:9464", "is not a loopback address"),
-            ("[::]:9464", "is not a loopback address"), ("localhost:9464", "is not a loopback address"),
+            ("[::]:9464", "is not a loopback address"), ("localhost:9464", "is a name, not a loopback address"),
             ("127.0.0.1:0", "port must be a number from 1 to 65535"), ("unix:metrics.sock", "absolute path"),
         ] {
             let (status, output) = try runDaemonCommand(common + ["--metrics", address])
