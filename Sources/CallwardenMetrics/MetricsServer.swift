@@ -1,5 +1,6 @@
 import CallwardenLocking
 import CallwardenProtocol
+import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -111,6 +112,11 @@ public final class MetricsServer: Service {
     /// A stale socket file may be replaced; a live one (another callwardend's) or anything that is
     /// not a socket may not.
     private static func prepareSocketPath(_ path: String) throws {
+        // As the protocol socket's: the directory is made if missing (bind then says what is wrong).
+        let directory = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
+        if !directory.isEmpty {
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
         var info = stat()
         guard lstat(path, &info) == 0 else { return }
         guard (info.st_mode & S_IFMT) == S_IFSOCK else {

@@ -9,10 +9,11 @@ private let base = (Date().timeIntervalSince1970 - 2000).rounded(.down)
 
 @Suite("The metrics endpoint, end to end")
 struct MetricsEndToEndTests {
-    @Test("GET /metrics on a Unix socket of the mode asked for answers 200 in text format, and the counters move with decisions, incidents, hang-up answers and reloads")
+    @Test("GET /metrics on a Unix socket (its directory made, its mode as asked) answers 200 in text format, and the counters move with decisions, incidents, hang-up answers and reloads")
     func countersMove() throws {
         let daemon = try Daemon()
-        let metricsSocket = daemon.directory.appendingPathComponent("metrics.sock").path
+        // In a directory that does not exist yet: the daemon makes it, as for its protocol socket.
+        let metricsSocket = daemon.directory.appendingPathComponent("metrics/metrics.sock").path
         try daemon.start(extraArguments: ["--metrics", "unix:\(metricsSocket)", "--metrics-socket-mode", "640"])
         var info = stat()
         #expect(lstat(metricsSocket, &info) == 0 && info.st_mode & 0o777 == 0o640)
