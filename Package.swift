@@ -6,7 +6,9 @@
 //
 //   callwardend ──► CallwardenServer ──► CallwardenEngine ──► CallwardenStore ──► CallwardenCore
 //        │                 └──────────► CallwardenProtocol (JSON lines, requests: no callwarden module)
-//        └──────► CallwardenSystemd ──► CSystemd (libsystemd)
+//        ├──────► CallwardenSystemd ──► CSystemd (libsystemd)
+//        └──────► CallwardenMetrics ──► CallwardenEngine, CallwardenCore, CallwardenProtocol (the opt-in
+//                                       Prometheus endpoint: swift-metrics, swift-prometheus, NIOHTTP1)
 //   callwardenctl ──► CallwardenExport ──► CallwardenProtocol, CallwardenRecord
 //        └──────────► CallwardenProtocol, CallwardenRecord, CallwardenCore (directly too)
 //   CallwardenStore ──► CallwardenRecord (the record's format: hashes, chain verification)
@@ -48,6 +50,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        // The metrics endpoint (`callwardend --metrics`): linked by the daemon only.
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // MARK: The pure core
@@ -141,6 +146,29 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: The metrics endpoint
+        // swift-metrics counters fed by the engine's meter, rendered by swift-prometheus and
+        // served over HTTP/1.1 on an opt-in loopback address or Unix socket. Only the daemon links
+        // it, so nothing else pays for these packages.
+        .target(
+            name: "CallwardenMetrics",
+            dependencies: [
+                "CallwardenLocking",
+                "CallwardenCore",
+                "CallwardenEngine",
+                "CallwardenProtocol",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: systemd glue
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         .target(
@@ -162,6 +190,7 @@ let package = Package(
                 "CallwardenEngine",
                 "CallwardenServer",
                 "CallwardenSystemd",
+                "CallwardenMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -213,6 +242,7 @@ let package = Package(
         .testTarget(name: "CallwardenStoreTests", dependencies: ["CallwardenStore", "CallwardenCore", "CallwardenRecord", "CallwardenExport", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "CallwardenSystemdTests", dependencies: ["CallwardenSystemd", .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         .testTarget(name: "CallwardenServerTests", dependencies: ["CallwardenServer", "CallwardenProtocol", .product(name: "NIOCore", package: "swift-nio")]),
+        .testTarget(name: "CallwardenMetricsTests", dependencies: ["CallwardenMetrics", "CallwardenEngine", "CallwardenCore", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "CallwardenEndToEndTests", dependencies: ["CallwardenProtocol"]),
     ]
 )

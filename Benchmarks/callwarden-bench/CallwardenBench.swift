@@ -79,6 +79,9 @@ struct CallwardenBench: ParsableCommand {
     @Flag(name: .customLong("replay-only"), help: "Run only the policy-test replay step.")
     var replayOnly = false
 
+    @Flag(help: "Run callwardend with --metrics on a Unix socket and scrape it 10 times a second during its loads (compare routing with a run without).")
+    var metrics = false
+
     @Option(name: .customLong("replay-dir"), help: ArgumentHelp("Keep the replay step's record here and reuse it on the next run (writing it is skipped when it exists). Default: a temporary directory.", valueName: "dir"))
     var replayDirectory: String?
 
@@ -145,7 +148,7 @@ struct CallwardenBench: ParsableCommand {
         if !floor {
             report.daemon = try DaemonRun(
                 executable: try Locations.daemon(daemon), policy: policyPath, directory: directory,
-                stateDirectory: stateDirectory, logLevel: logLevel, suite: suite, quick: quick
+                stateDirectory: stateDirectory, logLevel: logLevel, suite: suite, quick: quick, metrics: metrics
             ).run()
         }
         report.printAll()

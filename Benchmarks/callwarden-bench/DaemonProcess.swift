@@ -25,10 +25,13 @@ final class DaemonProcess {
     let logPath: String
     let notifyPath: String
     let logLevel: String
+    /// More options for callwardend (`--metrics`).
+    let extraArguments: [String]
     private var process: Process?
 
-    init(executable: String, policy: String, directory: String, stateDirectory: String, logLevel: String = "info") {
+    init(executable: String, policy: String, directory: String, stateDirectory: String, logLevel: String = "info", extraArguments: [String] = []) {
         self.executable = executable
+        self.extraArguments = extraArguments
         self.logLevel = logLevel
         self.policy = policy
         self.stateDirectory = stateDirectory
@@ -44,7 +47,7 @@ final class DaemonProcess {
         let notify = try NotifySocket(path: notifyPath)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["--socket", socketPath, "--policy", policy, "--state-dir", stateDirectory, "--log-level", logLevel]
+        process.arguments = ["--socket", socketPath, "--policy", policy, "--state-dir", stateDirectory, "--log-level", logLevel] + extraArguments
         var environment = ProcessInfo.processInfo.environment
         for name in ["LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "JOURNAL_STREAM", "WATCHDOG_USEC", "WATCHDOG_PID"] {
             environment.removeValue(forKey: name)

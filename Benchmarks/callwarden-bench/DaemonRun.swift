@@ -23,6 +23,8 @@ struct DaemonFigures {
     var reusedRecord = false
     /// `offered-open` again, while a retention purge runs.
     var duringPurge: DuringPurge.Figures?
+    /// With `--metrics`: the scrapes made during the loads.
+    var scrapes: MetricsScraper.Figures?
 }
 
 /// The daemon's part of a run: empty start, seeding, restart with K callers, loads, stop.
@@ -34,6 +36,8 @@ struct DaemonRun {
     let logLevel: String
     let suite: LoadSuite
     let quick: Bool
+    /// Run the daemon with `--metrics` and scrape it during the loads.
+    var metrics = false
 
     func run() throws -> DaemonFigures {
         var figures = DaemonFigures()
@@ -55,7 +59,10 @@ struct DaemonRun {
         let ownPolicy = directory + "/policy.yaml"
         try? FileManager.default.removeItem(atPath: ownPolicy)
         try FileManager.default.copyItem(atPath: policy, toPath: ownPolicy)
-        let daemon = DaemonProcess(executable: executable, policy: ownPolicy, directory: directory, stateDirectory: state, logLevel: logLevel)
+        let metricsSocket = directory + "/metrics.sock"
+        let daemon = DaemonProcess(
+            executable: executable, policy: ownPolicy, directory: directory, stateDirectory: state, logLevel: logLevel,
+            extraArguments: metrics ? ["--metrics", "unix:" + metricsSocket] : [])
         figures.reusedRecord = FileManager.default.fileExists(atPath: state + "/callwarden.sqlite")
         if figures.reusedRecord {
             Report.progress("callwardend, reusing the record in \(state) (no seeding)")
@@ -94,8 +101,15 @@ struct DaemonRun {
         figures.statusSeconds = Monotonic.seconds(since: statusStart)
         figures.trackedCallers = Self.trackedCallers(inStatus: status)
 
-        // 4. The loads.
+        // 4. The loads (with --metrics, while a scraper reads the endpoint ten times a second).
+        let scraper = metrics ? MetricsScraper(path: metricsSocket) : nil
+        scraper?.start()
         figures.loads = suite.run(socketPath: daemon.socketPath, server: "callwardend", pid: daemon.pid, seed: 1)
+        figures.scrapes = scraper?.stop()
+        if let scrapes = figures.scrapes {
+            Report.progress("  metrics: \(scrapes.scrapes) scrapes (\(scrapes.failures) failed), \(scrapes.bytes) bytes each, slowest \(Report.seconds(scrapes.slowest))")
+            if scrapes.scrapes == 0 || scrapes.failures > 0 { throw BenchFailure("the metrics endpoint did not answer every scrape:\n\(daemon.logTail())") }
+        }
         figures.residentAfterLoads = daemon.residentBytes()
 
         // 5. Routing while retention purges (last: it deletes part of the seeded history).

@@ -114,6 +114,9 @@ struct Report {
         if let perCaller = bytesPerCaller(figures) { print("| resident bytes per caller beyond the empty daemon | \(String(format: "%.0f", perCaller)) |") }
         if let status = figures.statusSeconds { print("| one `status` answer with \(Self.count(callers)) callers | \(Self.seconds(status)) |") }
         if let rss = figures.residentAfterLoads { print("| resident memory after the loads | \(Self.mebibytes(rss)) |") }
+        if let scrapes = figures.scrapes {
+            print("| `--metrics`: scrapes during the loads (every \(Self.seconds(scrapes.interval))) / failed / slowest | \(Self.count(scrapes.scrapes)) / \(scrapes.failures) / \(Self.seconds(scrapes.slowest)) (\(Self.count(scrapes.bytes)) bytes each) |")
+        }
         if let stop = figures.stopSeconds { print("| SIGTERM to exit after the loads (status \(figures.stopStatus ?? -1)) | \(Self.seconds(stop)) |") }
     }
 

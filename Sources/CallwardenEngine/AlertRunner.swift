@@ -43,9 +43,13 @@ public struct AlertRunner: Sendable {
 
     let logger: Logger
     private let gate = Gate()
+    /// Told how each command ended (outside the runner's lock).
+    private let meter: any EngineMeter
 
-    public init(logger: Logger) {
+    /// - Parameter meter: told how each command ended (default: nothing is measured).
+    public init(logger: Logger, meter: (any EngineMeter)? = nil) {
         self.logger = logger
+        self.meter = meter ?? NoMeter()
     }
 
     public var figures: Figures { gate.state.withLock { $0.figures } }
@@ -73,6 +77,7 @@ public struct AlertRunner: Sendable {
         case .queued:
             break
         case .dropped:
+            meter.alertCommand(.dropped)
             logger.error(
                 "Alert command not run: \(Self.maximumRunning) already running and \(Self.maximumWaiting) waiting",
                 metadata: ["incident": .string(fields["CALLWARDEN_INCIDENT"] ?? ""), "kind": .string(fields["CALLWARDEN_KIND"] ?? "")])
@@ -83,7 +88,8 @@ public struct AlertRunner: Sendable {
     private func work(from job: Job) async {
         var next: Job? = job
         while let job = next {
-            await Self.execute(job.action, fields: job.fields, logger: logger)
+            let succeeded = await Self.execute(job.action, fields: job.fields, logger: logger)
+            meter.alertCommand(succeeded ? .succeeded : .failed)
             next = gate.state.withLock { state -> Job? in
                 state.figures.ran += 1
                 guard !state.queue.isEmpty else {
@@ -105,8 +111,10 @@ public struct AlertRunner: Sendable {
         return min(max(action.timeout, bounds.lowerBound), bounds.upperBound)
     }
 
-    static func execute(_ action: AlertAction, fields: [String: String], logger: Logger) async {
-        guard let program = action.command.first else { return }
+    /// Runs the command; returns whether it ran and exited 0.
+    @discardableResult
+    static func execute(_ action: AlertAction, fields: [String: String], logger: Logger) async -> Bool {
+        guard let program = action.command.first else { return false }
         let limit = timeLimit(action)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
@@ -124,7 +132,7 @@ public struct AlertRunner: Sendable {
             try process.run()
         } catch {
             logger.error("Alert command \(program) could not start: \(error)", metadata: ["incident": .string(fields["CALLWARDEN_INCIDENT"] ?? "")])
-            return
+            return false
         }
         let timeout = Task {
             try await Task.sleep(for: .seconds(limit))
@@ -140,8 +148,9 @@ public struct AlertRunner: Sendable {
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile().prefix(2000), as: UTF8.self)
         if status == 0 {
             logger.info("Alert command \(program) ran", metadata: ["incident": .string(fields["CALLWARDEN_INCIDENT"] ?? "")])
-        } else {
-            logger.error("Alert command \(program) failed with status \(status): \(text)", metadata: ["incident": .string(fields["CALLWARDEN_INCIDENT"] ?? "")])
+            return true
         }
+        logger.error("Alert command \(program) failed with status \(status): \(text)", metadata: ["incident": .string(fields["CALLWARDEN_INCIDENT"] ?? "")])
+        return false
     }
 }

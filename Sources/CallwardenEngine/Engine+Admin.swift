@@ -150,8 +150,11 @@ extension Engine {
         let outcome: ReloadOutcome
         do {
             let loaded = try LoadedPolicy.load(path: path, now: clock())
+            // Made before the lock is taken: making a policy's counters registers them.
+            let policyMeter = meter.meter(for: loaded.policy)
             state.withLock {
                 $0.policy = loaded
+                $0.policyMeter = policyMeter
                 $0.lastRejection = nil
                 $0.retimeSupervision()
             }
@@ -169,6 +172,11 @@ extension Engine {
                 LogEvent.metadataKey: LogEvent.policyRejected.metadataValue, "policy": .string(kept.policy.name),
             ])
             outcome = .refused(error, kept: kept)
+        }
+        if case .reloaded = outcome {
+            meter.policyReloaded(applied: true)
+        } else {
+            meter.policyReloaded(applied: false)
         }
         observer?.didReload(outcome)
         return outcome

@@ -31,7 +31,8 @@ extension Engine {
         }
         // A new supervisor request may have a deadline sooner than the timeout service's next look.
         if decision.answer == .supervisorRequired { deadlines.ring() }
-        return Recorded(value: decision, ticket: ticket) { [logger] in
+        return Recorded(value: decision, ticket: ticket) { [logger, meter] in
+            meter.hangupAnswered(decision.answer)
             logger.notice("Hang-up \(decision.answer.rawValue) by ladder rule \(decision.rule)", metadata: [
                 LogEvent.metadataKey: LogEvent.hangupDecided.metadataValue, "caller": .string(caller.display), "call": .string(id),
                 "rule": .string(decision.rule), "agent": .string(agent ?? ""),
@@ -42,11 +43,12 @@ extension Engine {
     /// Ends a call; answers the incidents nuisance detection recorded because of it.
     public func callEnded(call id: String, by: String?, outcome: String?, at: Double?) throws(EngineError) -> Recorded<[Int64]> {
         let now = time(at)
-        let (detected, ticket) = try perform { state throws(EngineError) in
-            try state.callEnded(call: id, by: by, outcome: outcome, now: now)
+        let ((detected, policyMeter), ticket) = try perform { state throws(EngineError) in
+            try state.callEnded(call: id, by: by, outcome: outcome, now: now).with(state.policyMeter)
         }
         return Recorded(value: detected.map(\.incident), ticket: ticket) { [logger] in
             for detection in detected {
+                policyMeter.incidentRecorded(kind: detection.rule.kind)
                 logger.notice("Incident \(detection.incident) recorded by detection rule \(detection.rule.name): \(detection.rule.kind)", metadata: [
                     LogEvent.metadataKey: LogEvent.incidentRecorded.metadataValue, "caller": .string(detection.caller.display),
                     "kind": .string(detection.rule.kind), "incident": .string(String(detection.incident)),

@@ -61,8 +61,11 @@ extension Engine {
     /// Records an incident: applied to memory at once, acknowledged once durable.
     public func recordAbuse(_ report: AbuseReport) throws(EngineError) -> Recorded<AbuseOutcome> {
         let now = time(report.at)
-        let (outcome, ticket) = try perform { state throws(EngineError) in try state.recordAbuse(report, now: now) }
+        let ((outcome, policyMeter), ticket) = try perform { state throws(EngineError) in
+            try state.recordAbuse(report, now: now).with(state.policyMeter)
+        }
         return Recorded(value: outcome, ticket: ticket) { [self] in
+            policyMeter.incidentRecorded(kind: outcome.category.name)
             logIncident(outcome, report: report)
             for alert in outcome.welfare { notify(.agentWelfare(alert)) }
         }

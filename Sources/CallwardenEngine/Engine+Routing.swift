@@ -17,11 +17,13 @@ extension Engine {
         let numbering = state.withLock { $0.policy.policy.numbering }
         let caller = numbering.normalise(presented)
         let dialedKey = dialed.map { numbering.normalise($0).key ?? $0 }
-        // Never throws; the entries are the ends of calls evicted to stay within capacity.
-        let (routed, _) = perform { state in
+        // Never throws; the entries are the ends of calls evicted to stay within capacity. The
+        // policy's meter is taken out with the decision and used once the lock is released.
+        let ((routed, policyMeter), _) = perform { state in
             state.counters.requests[Self.callOffered, default: 0] += 1
-            return state.offerCall(call: call, caller: caller, dialed: dialedKey, trust: trust, now: now, opened: opened)
+            return state.offerCall(call: call, caller: caller, dialed: dialedKey, trust: trust, now: now, opened: opened).with(state.policyMeter)
         }
+        policyMeter.routed(routed.decision)
         for rule in routed.decision.shadowMatches {
             logger.info("Shadow rule \(rule) matched; the call was routed \(routed.decision.route.rawValue) by rule \(routed.decision.rule)", metadata: [
                 LogEvent.metadataKey: LogEvent.shadowMatched.metadataValue,

@@ -28,18 +28,25 @@ public final class Engine: Sendable {
     let noticeObservers = Locked<[@Sendable (EngineNotice) -> Void]>([])
     /// Rung when a supervisor's deadline may have come nearer.
     let deadlines = DeadlineBell()
+    /// Hears what was decided and recorded, after the lock is released (the metrics endpoint).
+    let meter: any EngineMeter
 
     /// Builds the engine and loads every caller's history, and the calls that were open, from the
     /// record.
     /// - Parameter maximumOpenCalls: calls followed at once; past it the oldest are let go.
+    /// - Parameter meter: told of decisions, incidents and ladder answers (default: nothing is
+    ///   measured).
     public init(
         store: RecordStore, policy: LoadedPolicy, logger: Logger, maximumOpenCalls: Int = 50_000,
+        meter: (any EngineMeter)? = nil,
         clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
     ) throws {
         self.store = store
         self.logger = logger
         self.clock = clock
-        alerts = AlertRunner(logger: logger)
+        let meter = meter ?? NoMeter()
+        self.meter = meter
+        alerts = AlertRunner(logger: logger, meter: meter)
         startedAt = clock()
         var index = try HistoryIndex.load(from: store, policy: policy.policy, now: clock())
         index.agents.prune(now: clock(), policy: policy.policy)
@@ -48,9 +55,11 @@ public final class Engine: Sendable {
             calls[call.id] = call
         }
         let (supervision, lapsed) = index.pendingSupervision(policy: policy.policy, now: startedAt)
-        state = Locked(EngineState(
+        var initial = EngineState(
             policy: policy, histories: index.histories, incidentCount: index.incidents, calls: calls, nextID: store.nextID,
-            exemptions: index.exemptions, agents: index.agents, supervision: supervision))
+            exemptions: index.exemptions, agents: index.agents, supervision: supervision)
+        initial.policyMeter = meter.meter(for: policy.policy)
+        state = Locked(initial)
         store.onBatchOutcome { [weak self] outcome in self?.batch(outcome) }
         if !index.openCalls.isEmpty {
             logger.notice("Resumed \(index.openCalls.count) call(s) that were open when callwardend last stopped")

@@ -27,6 +27,8 @@ public final class EventServer: Service {
     private let logger: Logger
     private let group: any EventLoopGroup
     private let onRunning: @Sendable () async -> Void
+    /// Connections open now, against `--max-connections`.
+    private let open: OpenConnections
 
     /// - Parameters:
     ///   - feed: the live feed `tail` clients follow; the daemon publishes its own events to it too.
@@ -38,7 +40,11 @@ public final class EventServer: Service {
         self.logger = logger
         self.group = group
         self.onRunning = onRunning
+        open = OpenConnections(limit: configuration.limits.maximumConnections)
     }
+
+    /// Connections served now (for the metrics endpoint).
+    public var connectionCount: Int { open.count }
 
     public func run() async throws {
         let limits = configuration.limits
@@ -88,7 +94,7 @@ public final class EventServer: Service {
     private func bind() async throws -> NIOAsyncChannel<Accepted, Never> {
         let limits = configuration.limits
         let reserve = DescriptorReserve()
-        let open = OpenConnections(limit: limits.maximumConnections)
+        let open = self.open
         let freed = FreedMemory()
         let (handler, feed, logger, roles) = (self.handler, self.feed, self.logger, configuration.roles)
         let bootstrap = ServerBootstrap(group: group)

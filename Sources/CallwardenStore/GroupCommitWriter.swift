@@ -37,6 +37,7 @@ final class GroupCommitWriter: Sendable {
     private let doorbell: AsyncStream<Void>
     private let ring: AsyncStream<Void>.Continuation
     private let observer: Locked<(@Sendable (BatchOutcome) -> Void)?> = Locked(nil)
+    private let timingObserver: Locked<(@Sendable (Duration, Int) -> Void)?> = Locked(nil)
 
     /// - Parameter head: the chain head as read from the record; its id has been range-checked
     ///   (`ChainHead.fetch`), so the next id cannot overflow.
@@ -88,6 +89,15 @@ final class GroupCommitWriter: Sendable {
         self.observer.withLock { $0 = observer }
     }
 
+    /// Told how long each committed batch took and how many entries it held, after its tickets
+    /// are answered.
+    func onCommitTimed(_ observer: @escaping @Sendable (Duration, Int) -> Void) {
+        timingObserver.withLock { $0 = observer }
+    }
+
+    /// Writes queued and not yet taken into a batch.
+    var waitingWrites: Int { state.withLock { $0.pending.count } }
+
     /// Fails everything still waiting to be committed. After a failed commit, the entries queued
     /// behind it were decided on a memory that held the failed entries: none of them may be
     /// recorded. The engine calls this under its own lock, so nothing is queued meanwhile.
@@ -138,14 +148,20 @@ final class GroupCommitWriter: Sendable {
     private func commit(_ batch: [Pending], after head: ChainHead) async {
         let requests = batch.map { ($0.ticket.ids, $0.entries, $0.purge) }
         let ids = batch.flatMap(\.ticket.ids)
+        let started = ContinuousClock.now
         do {
             let (stored, newHead) = try await pool.write { db in
                 try Self.insert(requests, after: head, db: db)
             }
+            let took = started.duration(to: .now)
             state.withLock { $0.head = newHead }
             if let last = ids.last { observer.withLock { $0 }?(.committed(through: last)) }
             for (pending, entries) in zip(batch, stored) {
                 pending.ticket.complete(.success(entries))
+            }
+            // A batch of barriers alone writes nothing but the chain head: not a commit to time.
+            if !ids.isEmpty, let timed = timingObserver.withLock({ $0 }) {
+                timed(took, ids.count)
             }
         } catch {
             // The error text is for the journal only: clients are told that nothing was recorded.

@@ -95,6 +95,17 @@ public final class RecordStore: Sendable {
         writer.onOutcome(observer)
     }
 
+    /// Told how long each batch that committed took, from the start of its transaction to its
+    /// durable end, and how many entries it held; after its tickets are answered, so a slow
+    /// observer delays no client.
+    public func onCommitTimed(_ observer: @escaping @Sendable (_ took: Duration, _ entries: Int) -> Void) {
+        writer.onCommitTimed(observer)
+    }
+
+    /// Writes waiting for the record's writer, behind the batch it is committing (for the metrics
+    /// endpoint).
+    public var waitingWrites: Int { writer.waitingWrites }
+
     public func append(_ entry: NewEntry) async throws -> StoredEntry {
         try await append([entry])[0]
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CallwardenCore
 import CallwardenEngine
+import CallwardenMetrics
 import CallwardenServer
 import CallwardenStore
 import CallwardenSystemd
@@ -61,6 +62,14 @@ struct Callwardend: AsyncParsableCommand {
         valueName: "seconds"))
     var lineTimeout = ConnectionLimits.defaultPartialLineSeconds
 
+    @Option(name: .customLong("metrics"), help: ArgumentHelp(
+        "Serve Prometheus metrics (GET /metrics) at this address: 127.0.0.1:PORT or [::1]:PORT (loopback only), or unix:/path. Off unless given.",
+        valueName: "address"))
+    var metrics: String?
+
+    @Option(name: .customLong("metrics-socket-mode"), help: ArgumentHelp("Permissions of a unix: metrics socket, in octal.", valueName: "mode"))
+    var metricsSocketMode = "660"
+
     @Option(name: .customLong("check-policy"), help: ArgumentHelp("Check a policy file and exit: 0 if valid, 1 with file:line errors.", valueName: "file"))
     var checkPolicy: String?
 
@@ -71,6 +80,18 @@ struct Callwardend: AsyncParsableCommand {
         guard UInt16(socketMode, radix: 8) != nil else { throw ValidationError("--socket-mode must be octal, like 660") }
         guard (1...1_000_000).contains(maximumConnections) else { throw ValidationError("--max-connections must be from 1 to 1000000") }
         guard (1...3600).contains(lineTimeout) else { throw ValidationError("--line-timeout must be from 1 to 3600 seconds") }
+        guard let mode = UInt16(metricsSocketMode, radix: 8), mode <= 0o777 else { throw ValidationError("--metrics-socket-mode must be octal, like 660") }
+        _ = try metricsAddress()
+    }
+
+    /// The metrics endpoint's address, nil without `--metrics`; a non-loopback one is refused.
+    func metricsAddress() throws -> MetricsAddress? {
+        guard let metrics else { return nil }
+        do {
+            return try MetricsAddress.parse(metrics)
+        } catch {
+            throw ValidationError(error.description)
+        }
     }
 
     func run() async throws {

@@ -1,5 +1,6 @@
 import CallwardenCore
 import CallwardenEngine
+import CallwardenMetrics
 import CallwardenServer
 import CallwardenStore
 import CallwardenSystemd
@@ -26,7 +27,10 @@ struct Daemon {
         let store = try RecordStore(directory: options.stateDirectory, logger: logger)
         // The integrity check and the index load each read the whole record: run them side by side.
         let integrity = Task.detached { try store.checkIntegrity() }
-        let engine = try Engine(store: store, policy: policy, logger: logger, maximumOpenCalls: options.maximumOpenCalls)
+        // Made before the engine, which counts into it from its first decision; nil without --metrics.
+        let metricsAddress = try options.metricsAddress()
+        let metrics = metricsAddress.map { _ in DaemonMetrics(startedAt: Date().timeIntervalSince1970) }
+        let engine = try Engine(store: store, policy: policy, logger: logger, maximumOpenCalls: options.maximumOpenCalls, meter: metrics)
         try await integrity.value
         logger.info("Policy \(policy.policy.name) (\(policy.hash)) loaded from \(policy.path); record \(store.path) open")
 
@@ -70,6 +74,19 @@ struct Daemon {
                 notifier.status(engine.statusLine())
                 notifier.ready()
             })
+        var metricsServer: MetricsServer?
+        if let metrics, let metricsAddress {
+            store.onCommitTimed { took, _ in metrics.commitTimed(took) }
+            // Bound now, before READY: an address in use stops the start with a clear error.
+            metricsServer = try await MetricsServer.start(
+                address: metricsAddress, socketMode: UInt16(options.metricsSocketMode, radix: 8)!, logger: logger
+            ) { [engine, server, store] in
+                let gauges = engine.gauges()
+                return metrics.render(MetricsSample(
+                    openCalls: gauges.openCalls, recordDegraded: gauges.recordDegraded,
+                    connections: server.connectionCount, waitingWrites: store.waitingWrites))
+            }
+        }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: RecordWriterService(store: store)),
             .init(service: PolicyReloadService(engine: engine, signals: hangups)),
@@ -85,6 +102,11 @@ struct Daemon {
             }))
         }
         services.append(.init(service: server))
+        if let metricsServer {
+            // Metrics serve the people watching the daemon, not the calls: should the endpoint
+            // ever stop by itself, routing goes on (the server logs why).
+            services.append(.init(service: metricsServer, successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore))
+        }
         services.append(.init(service: ServiceManagerStatus(engine: engine, notifier: notifier)))
         var configuration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // Below the unit's TimeoutStopSec=20s, so a stuck shutdown ends here, logged, not by SIGKILL.

@@ -42,6 +42,9 @@ struct EngineState {
     private var readyNotices: [EngineNotice] = []
     /// How to take back each uncommitted entry's effect on memory, in id order.
     private(set) var uncommitted: [UndoRecord] = []
+    /// Counts decisions and incidents under `policy`; replaced with it. Taken out under the lock
+    /// and used after it is released.
+    var policyMeter: any PolicyMeter = NoMeter()
 
     init(
         policy: LoadedPolicy, histories: [String: CallerHistory], incidentCount: Int, calls: OpenCalls, nextID: Int64,
@@ -203,6 +206,12 @@ struct Step<Outcome> {
 
     var ids: ClosedRange<Int64>? {
         entries.isEmpty ? nil : firstID...(firstID + Int64(entries.count) - 1)
+    }
+
+    /// The same step, its outcome paired with `extra` (what the engine takes out of the state with
+    /// it, to use once the lock is released).
+    func with<Extra>(_ extra: Extra) -> Step<(Outcome, Extra)> {
+        Step<(Outcome, Extra)>(outcome: (outcome, extra), entries: entries, firstID: firstID)
     }
 }
 
