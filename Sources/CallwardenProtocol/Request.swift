@@ -36,6 +36,8 @@ public enum Request: Sendable, Equatable {
     /// Replay the record through a candidate policy (its text) beside the live one; `path` names
     /// the candidate in its error messages; calls dated before `since` are not decision points.
     case policyTest(policy: String, path: String?, since: Double?)
+    /// What the record says of the period from `since` (default: the whole record), for managers.
+    case report(since: Double?)
 
     public enum Verdict: String, Sendable, CaseIterable { case approve, deny }
     public enum EndedBy: String, Sendable, CaseIterable { case caller, agent, system }
@@ -48,7 +50,8 @@ public enum Request: Sendable, Equatable {
              .hangupRequest(_, _, let at), .callEnded(_, _, _, let at), .history(_, let at, _, _), .explain(_, _, let at),
              .forgive(_, _, _, _, let at):
             at
-        case .status, .reload, .verify, .export, .tail, .purge, .exemptAdd, .exemptRemove, .exemptList, .reviewList, .review, .policyTest:
+        case .status, .reload, .verify, .export, .tail, .purge, .exemptAdd, .exemptRemove, .exemptList, .reviewList, .review, .policyTest,
+             .report:
             nil
         }
     }
@@ -81,6 +84,7 @@ public enum Request: Sendable, Equatable {
         case .review(_, .renew, _): .reviewRenew
         case .review(_, .end, _): .reviewEnd
         case .policyTest: .policyTest
+        case .report: .report
         }
     }
 }
@@ -123,6 +127,7 @@ public enum RequestType: String, Sendable, CaseIterable {
     case reviewRenew = "review.renew"
     case reviewEnd = "review.end"
     case policyTest = "policy.test"
+    case report
 
     /// The role a peer needs to send this type of request.
     public var role: Role {
@@ -131,7 +136,7 @@ public enum RequestType: String, Sendable, CaseIterable {
         case .status: .none
         case .callOffered, .abuse, .warning, .supervisor, .hangupRequest, .callEnded: .telephony
         case .history, .explain, .forgive, .reload, .verify, .export, .tail, .purge,
-             .exemptAdd, .exemptRemove, .exemptList, .reviewList, .reviewRenew, .reviewEnd, .policyTest: .admin
+             .exemptAdd, .exemptRemove, .exemptList, .reviewList, .reviewRenew, .reviewEnd, .policyTest, .report: .admin
         }
     }
 
@@ -157,6 +162,7 @@ public enum RequestType: String, Sendable, CaseIterable {
         case .reviewList: ["within"]
         case .reviewRenew, .reviewEnd: ["caller", "reason"]
         case .policyTest: ["policy", "path", "since"]
+        case .report: ["since"]
         }
         return (type, fields)
     })

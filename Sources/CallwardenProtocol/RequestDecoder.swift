@@ -124,6 +124,8 @@ public enum RequestDecoder {
                 throw ProtocolError(.badRequest, "missing field 'policy' for policy.test: the candidate policy's text")
             }
             return .policyTest(policy: policy, path: try fields.optional("path"), since: try fields.time("since"))
+        case .report:
+            return .report(since: try fields.time("since"))
         }
     }
 }

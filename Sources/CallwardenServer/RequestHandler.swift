@@ -10,11 +10,13 @@ import Logging
 public struct RequestHandler: Sendable {
     let engine: Engine
     let policyTester: PolicyTester
+    let reporter: RecordReporter
     let logger: Logger
 
     public init(engine: Engine, policyTester: PolicyTester, logger: Logger) {
         self.engine = engine
         self.policyTester = policyTester
+        reporter = RecordReporter(engine: engine)
         self.logger = logger
     }
 
@@ -168,6 +170,13 @@ public struct RequestHandler: Sendable {
                 return success(id: id, type: type) { Responses.write(list, to: &$0) }
             case .policyTest(let policy, let path, let since):
                 return await policyTest(policy, path: path, since: since, id: id, type: type)
+            case .report(let since):
+                switch await reporter.report(since: since) {
+                case .success(let report):
+                    return success(id: id, type: type) { Responses.write(report, to: &$0) }
+                case .failure(let error):
+                    return failure(error, id: id, type: type)
+                }
             case .callOffered, .explain, .reload, .abuse, .forgive, .warning, .supervisor, .hangupRequest, .callEnded, .tail,
                  .exemptAdd, .exemptRemove, .exemptList, .review:
                 return failure(ProtocolError(.internalError, "internal error"), id: id, type: type)

@@ -29,5 +29,6 @@ struct Callwardenctl: ParsableCommand {
             CommandGroup(name: "Acting", subcommands: [ForgiveCommand.self, RecordCommand.self, ReloadCommand.self, CheckPolicyCommand.self, PolicyCommand.self]),
             CommandGroup(name: "Fairness", subcommands: [ExemptCommand.self, ReviewCommand.self]),
             CommandGroup(name: "The record", subcommands: [VerifyCommand.self, ExportCommand.self, PurgeCommand.self]),
+            CommandGroup(name: "Reporting", subcommands: [ReportCommand.self]),
         ])
 }
