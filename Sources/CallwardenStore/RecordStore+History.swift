@@ -42,12 +42,15 @@ extension RecordStore {
                 let more = incidents.count > limit
                 let page = Array(incidents.prefix(limit))
                 var forgiveness: [StoredEntry] = []
-                if let first = page.first?.id, let last = page.last?.id {
-                    // Through the index of forgiveness entries by the incident they forgive.
+                if !page.isEmpty {
+                    // Through the index of forgiveness entries by the incident they forgive, one
+                    // lookup per incident on the page (`+caller`: not through the index by caller,
+                    // which would read every entry the caller has).
+                    let places = Array(repeating: "?", count: page.count).joined(separator: ", ")
                     forgiveness = try Self.entries(db, """
                         SELECT \(StoredEntry.columns) FROM entries
-                        WHERE type = 'forgiveness' AND ref BETWEEN ? AND ? AND caller = ? ORDER BY id
-                        """, [first, last, caller])
+                        WHERE type = 'forgiveness' AND ref IN (\(places)) AND +caller = ? ORDER BY id
+                        """, StatementArguments(page.map(\.id)) + [caller])
                 }
                 let end = more ? page.last?.id ?? after : RecordLimits.ids.upperBound
                 let span = (after + 1)...max(after + 1, end)
