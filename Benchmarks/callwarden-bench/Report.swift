@@ -156,6 +156,8 @@ struct Report {
         print("| entries counted (incidents, hang-ups, verdicts, forgiveness, call ends) | \(Self.count(counted.entries)) |")
         print("| incidents / hang-up requests / verdicts / response times | \(Self.count(counted.incidents)) / \(Self.count(counted.hangups.requests)) / \(Self.count(counted.supervisors.verdicts)) / \(Self.count(counted.supervisors.responseTimes.count)) |")
         print("| report time, each run | \(runs.map { Self.seconds($0.seconds) }.joined(separator: ", ")) |")
+        print("| CPU time, each run | \(figures.recordReportCPU.map { Self.seconds($0) }.joined(separator: ", ")) |")
+        print("| other processes meanwhile, cores | \(figures.recordReportOthers.map { String(format: "%.2f", $0) }.joined(separator: ", ")) |")
         print("| report time, median | \(Self.seconds(median)) (\(Self.rate(Double(counted.entries) / max(median, 1e-9))) entries/s) |")
         let scale = figures.callers == 1_000_000 ? "" : " (measured with \(Self.count(figures.callers)) callers)"
         let verdict = median < ReplayStep.reportTarget ? "PASS" : "MISS"

@@ -16,7 +16,7 @@ extension Engine {
     public func recordReport(since: Double?, now: Double) throws(EngineError) -> RecordReport {
         do {
             let report = try RecordReport.read(store: store, since: since, now: now)
-            logger.info("Report over \(report.entries) entries in \(report.seconds) s")
+            logger.info("Report over \(report.entries) entries in \((report.seconds * 100).rounded() / 100) s")
             return report
         } catch StoreError.corrupt(_, let detail) {
             logger.error("The record could not be read for a report: \(detail)")

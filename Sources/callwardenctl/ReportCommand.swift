@@ -156,7 +156,7 @@ enum ReportTable {
         let calls = answer["calls"]
         Output.line("Recorded calls ended: \(calls["ended"].text)\(pairs(calls["by_outcome"], key: "outcome", none: "no outcome given"))")
         if let enders = calls["by"]?.array, !enders.isEmpty {
-            Output.line("  ended by\(pairs(calls["by"], key: "by", none: "not said"))")
+            Output.line("  ended by: " + enders.map { "\($0["by"]?.string ?? "not said") \($0["count"].text)" }.joined(separator: ", "))
         }
     }
 

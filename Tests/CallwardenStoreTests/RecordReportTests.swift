@@ -116,12 +116,15 @@ struct RecordReportTests {
         #expect(report.callOutcomes.rows == [.init(name: "transferred", count: 1)])
     }
 
-    @Test("A time outside the record's window, or a blob where an outcome belongs, is damage, never counted")
+    @Test("A time outside the record's window or missing, a blob where text belongs, a missing type: damage, never counted")
     func damage() async throws {
         for edit in [
             "UPDATE entries SET at_us = -5 WHERE id = 3",
             "UPDATE entries SET outcome = X'01' WHERE id = 4",
             "UPDATE entries SET agent = X'01' WHERE id = 3",
+            "UPDATE entries SET at_us = NULL WHERE id = 3",
+            "UPDATE entries SET at_us = 'soon' WHERE id = 3",
+            "UPDATE entries SET type = NULL WHERE id = 3",
         ] {
             let directory = RecordStoreTests.temporaryDirectory()
             defer { try? FileManager.default.removeItem(atPath: directory) }

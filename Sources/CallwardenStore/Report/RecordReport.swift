@@ -85,7 +85,7 @@ extension RecordReport {
     public static func read(store: RecordStore, since: Double?, now: Double) throws -> RecordReport {
         let started = ContinuousClock.now
         var tally = ReportTally(report: RecordReport(since: since, now: now))
-        try store.forEachReportEntry(since: since) { tally.add($0) }
+        try store.tallyReport(since: since, into: &tally)
         var report = tally.finish()
         let elapsed = (ContinuousClock.now - started).components
         report.seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
@@ -93,85 +93,109 @@ extension RecordReport {
     }
 }
 
-/// Folds report entries, in record order, into a `RecordReport`. Pure.
-public struct ReportTally: Sendable {
+/// Folds the record's entries, in record order, into a `RecordReport`; fed by the report's
+/// reader with each value as the bytes the record holds.
+struct ReportTally {
     private var report: RecordReport
     /// Calls waiting for a supervisor: when they first asked.
     private var waiting: [String: Double] = [:]
 
-    public init(report: RecordReport) {
+    init(report: RecordReport) {
         self.report = report
     }
 
-    public mutating func add(_ entry: ReportEntry) {
-        report.entries += 1
-        switch entry.kind {
-        case .incident:
-            report.incidents += 1
-            report.incidentsByKind.add(entry.incidentKind)
-            report.incidentsByAgent.add(entry.agent)
-            if let rule = entry.rule { report.incidentsByRule.add(rule) }
-        case .forgiveness:
-            report.forgiven += 1
-        case .hangupRequest:
-            addHangup(entry)
-        case .verdict:
-            addVerdict(entry)
-        case .callEnd:
-            report.callsEnded += 1
-            report.callOutcomes.add(entry.outcome.text)
-            report.callEnders.add(entry.by)
-            // A request still waiting when its call ended was never answered.
-            if let call = entry.call, !waiting.isEmpty { waiting[call] = nil }
-        case .exemption:
-            report.exemptionsAdded += 1
-        case .exemptionEnd:
-            report.exemptionsEnded += 1
-        case .review:
-            if entry.outcome == .word(.renew) { report.reviewsRenewed += 1 }
-            if entry.outcome == .word(.end) { report.reviewsEnded += 1 }
-        }
+    /// Whether any call waits for a supervisor (a call's end then needs its id).
+    var isWaiting: Bool { !waiting.isEmpty }
+
+    mutating func incident(kind: RowText?, agent: RowText?, rule: RowText?) {
+        count()
+        report.incidents += 1
+        report.incidentsByKind.add(kind)
+        report.incidentsByAgent.add(agent)
+        if let rule { report.incidentsByRule.add(rule) }
     }
 
-    private mutating func addHangup(_ entry: ReportEntry) {
+    mutating func forgiveness() {
+        count()
+        report.forgiven += 1
+    }
+
+    /// A hang-up request; `call` only when it was answered `supervisor_required`.
+    mutating func hangup(at: Double, answer: RowText?, rule: RowText?, call: String?) {
+        count()
         report.hangups.requests += 1
-        let answer = entry.outcome.text
         report.hangups.answers.add(answer)
-        report.hangups.rules[answer ?? "", default: NameTally()].add(entry.rule)
-        if entry.outcome == .word(.supervisorRequired), let call = entry.call, waiting[call] == nil {
+        let word = answer.map { String(decoding: $0, as: UTF8.self) } ?? ""
+        report.hangups.rules[word, default: NameTally()].add(rule)
+        if let call, waiting[call] == nil {
             report.supervisors.requests += 1
-            waiting[call] = entry.at
+            waiting[call] = at
         }
-        if entry.rule == "supervisor-timeout" { report.supervisors.timedOut += 1 }
+        if let rule, Self.equals(rule, "supervisor-timeout") { report.supervisors.timedOut += 1 }
     }
 
-    private mutating func addVerdict(_ entry: ReportEntry) {
-        switch entry.outcome {
-        case .word(.approve): report.supervisors.approved += 1
-        case .word(.deny): report.supervisors.denied += 1
-        default: return
+    mutating func verdict(at: Double, outcome: RowText?, call: String?) {
+        count()
+        if let outcome, Self.equals(outcome, "approve") {
+            report.supervisors.approved += 1
+        } else if let outcome, Self.equals(outcome, "deny") {
+            report.supervisors.denied += 1
+        } else {
+            return
         }
         // A verdict with no request in the period (given unasked, or asked before the period
         // began) counts as a verdict without a response time.
-        guard let call = entry.call, let asked = waiting.removeValue(forKey: call) else { return }
-        let response = entry.at - asked
+        guard let call, let asked = waiting.removeValue(forKey: call) else { return }
+        let response = at - asked
         if response >= 0 { report.supervisors.responseTimes.append(response) }
     }
 
-    public func finish() -> RecordReport {
+    /// A call's end; `call` only while some call waits for a supervisor.
+    mutating func callEnd(outcome: RowText?, by: RowText?, call: String?) {
+        count()
+        report.callsEnded += 1
+        report.callOutcomes.add(outcome)
+        report.callEnders.add(by)
+        // A request still waiting when its call ended was never answered.
+        if let call { waiting[call] = nil }
+    }
+
+    mutating func exemption() {
+        count()
+        report.exemptionsAdded += 1
+    }
+
+    mutating func exemptionEnd() {
+        count()
+        report.exemptionsEnded += 1
+    }
+
+    mutating func review(outcome: RowText?) {
+        count()
+        guard let outcome else { return }
+        if Self.equals(outcome, "renew") { report.reviewsRenewed += 1 }
+        if Self.equals(outcome, "end") { report.reviewsEnded += 1 }
+    }
+
+    private mutating func count() {
+        report.entries += 1
+    }
+
+    func finish() -> RecordReport {
         var report = report
         report.supervisors.responseTimes.sort()
         return report
     }
-}
 
-extension ReportEntry.Outcome {
-    /// The outcome's text; nil when none.
-    public var text: String? {
-        switch self {
-        case .word(let word): word.text
-        case .other(let text): text
-        case .none: nil
-        }
+    /// Whether the bytes are exactly `word`.
+    static func equals(_ bytes: RowText, _ word: StaticString) -> Bool {
+        bytes.count == word.utf8CodeUnitCount && sameBytes(bytes, RowText(start: word.utf8Start, count: word.utf8CodeUnitCount))
+    }
+
+    /// Whether two runs of bytes are the same.
+    static func sameBytes(_ one: RowText, _ other: RowText) -> Bool {
+        guard one.count == other.count else { return false }
+        guard let first = one.baseAddress, let second = other.baseAddress else { return one.count == 0 }
+        return memcmp(first, second, one.count) == 0
     }
 }
