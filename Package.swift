@@ -82,6 +82,8 @@ let package = Package(
                 "CallwardenCore",
                 "CallwardenRecord",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's own functions, which GRDB links: `report` steps its statement directly.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -81,6 +81,11 @@ struct CallwardenBench: ParsableCommand {
 
     @Flag(help: "Run callwardend with --metrics on a Unix socket and scrape it 10 times a second during its loads (compare routing with a run without).")
     var metrics = false
+    @Flag(name: .customLong("skip-report"), help: "Skip the report step (counting a year of the replay's record).")
+    var skipReport = false
+
+    @Flag(name: .customLong("report-only"), help: "Run only the report step, on the replay's record (--replay-dir keeps it).")
+    var reportOnly = false
 
     @Option(name: .customLong("replay-dir"), help: ArgumentHelp("Keep the replay step's record here and reuse it on the next run (writing it is skipped when it exists). Default: a temporary directory.", valueName: "dir"))
     var replayDirectory: String?
@@ -88,6 +93,7 @@ struct CallwardenBench: ParsableCommand {
     func validate() throws {
         if floor, skipFloor { throw ValidationError("--floor and --skip-floor exclude each other") }
         if replayOnly, skipReplay || microOnly { throw ValidationError("--replay-only excludes --skip-replay and --micro-only") }
+        if reportOnly, replayOnly || skipReport || microOnly { throw ValidationError("--report-only excludes --replay-only, --skip-report and --micro-only") }
         if let callers, callers < 1 { throw ValidationError("--callers must be at least 1") }
         if let duration, duration <= 0 { throw ValidationError("--duration must be positive") }
         guard rate > 0, openConnections > 0, closedConnections > 0, window > 0, abuseConnections > 0, abuseWindow > 0 else {
@@ -120,9 +126,10 @@ struct CallwardenBench: ParsableCommand {
         var report = Report(callers: callers, suite: suite)
         report.header()
 
-        if !skipReplay {
-            report.replay = try ReplayStep.run(callers: callers, policyPath: policyPath, keepIn: replayDirectory)
-            if replayOnly {
+        if !skipReplay || reportOnly {
+            report.replay = try ReplayStep.run(
+                callers: callers, policyPath: policyPath, keepIn: replayDirectory, replay: !skipReplay && !reportOnly, report: !skipReport)
+            if replayOnly || reportOnly {
                 report.printReplay()
                 return
             }

@@ -8,7 +8,8 @@ import Foundation
 /// Each caller's story is drawn from a generator seeded by the caller's number, so a record is the
 /// same on every run: 1 to 3 incidents (as the daemon's seeding), each in a recorded call dated
 /// anywhere in the year (`call_start`, the incident, `call_end`); in three calls of ten the agent
-/// warned and asked to hang up; one incident in ten is forgiven a week later; three callers in ten
+/// warned and asked to hang up, and a supervisor answered (approving two times in three); one
+/// incident in ten is forgiven a week later; three callers in ten
 /// made a calm call afterwards, ended `resolved`. Entries are written in time order across callers,
 /// as the daemon would have recorded them.
 struct ReplayRecord {
@@ -99,6 +100,10 @@ struct ReplayRecord {
                 if incident.ladder {
                     writer.add(NewEntry(type: .warning, at: at + 90, caller: number, call: call, agent: "agent-\(k % 500)"))
                     writer.add(NewEntry(type: .hangupRequest, at: at + 150, caller: number, call: call, agent: "agent-\(k % 500)", rule: "supervisor-required", outcome: "supervisor_required"))
+                    // A supervisor answers within 10 to 90 s: two in three approve.
+                    writer.add(NewEntry(
+                        type: .verdict, at: at + 160 + Double(k % 80), caller: number, call: call, supervisor: "supervisor-\(k % 40)",
+                        outcome: k % 3 == 0 ? "deny" : "approve"))
                 }
                 writer.add(NewEntry(type: .callEnd, at: at + 240, caller: number, call: call, by: "agent", outcome: "abusive"))
             case 4..<7:

@@ -7,7 +7,8 @@ import Logging
 /// `policy.test`'s replay over a year of history for K callers: the replay function over the
 /// store, as the daemon runs it for `callwardenctl policy test`, without the socket. The
 /// candidate is the shipped policy with its nuisance rule sending callers to a callback queue,
-/// so that the report has changes to count.
+/// so that the report has changes to count. Then `report` over the same year: the function the
+/// daemon runs for `callwardenctl report --since 1y`, three times.
 enum ReplayStep {
     struct Figures {
         var callers: Int
@@ -15,15 +16,26 @@ enum ReplayStep {
         /// Seconds to write the record; nil when a kept one was reused.
         var buildSeconds: Double?
         var recordBytes: Int
-        var report: ReplayReport
+        /// nil when the replay was skipped (--report-only).
+        var report: ReplayReport?
         /// Resident memory the replay added at its peak.
         var peakGrowth: Int?
+        /// Each run of `report` over the year; empty when skipped (--skip-report).
+        var recordReports: [RecordReport] = []
+        /// The process's CPU seconds in each run of `report` (the figure least disturbed by other
+        /// work on a shared machine), and the other processes' busy cores meanwhile.
+        var recordReportCPU: [Double] = []
+        var recordReportOthers: [Double] = []
     }
 
     /// The replay must take under this many seconds for 1,000,000 callers.
     static let target = 10.0
+    /// `report` over a year of 1,000,000 callers must take under this many seconds.
+    static let reportTarget = 2.0
+    /// Runs of `report`: the figure is their median.
+    static let reportRuns = 3
 
-    static func run(callers: Int, policyPath: String, keepIn kept: String?) throws -> Figures {
+    static func run(callers: Int, policyPath: String, keepIn kept: String?, replay: Bool = true, report: Bool = true) throws -> Figures {
         guard callers <= ReplayRecord.maximumCallers else { throw BenchFailure("the replay record holds at most \(ReplayRecord.maximumCallers) callers") }
         let directory = try kept ?? Scratch.makeDirectory("cwreplay")
         defer { if kept == nil { Scratch.removeDirectory(directory) } }
@@ -63,19 +75,43 @@ enum ReplayStep {
 
         let text = try String(contentsOfFile: policyPath, encoding: .utf8)
         let live = try PolicyParser.parse(text, file: policyPath)
-        let candidate = try PolicyParser.parse(
-            text.replacingOccurrences(of: "    route: nuisance\n    queue: nuisance\n    priority: 0\n", with: "    route: normal\n    queue: callback\n    priority: 2\n"),
-            file: "candidate")
+        // The shipped nuisance rule has a review, which only a restriction may have: it goes too.
+        let candidateText = text.replacingOccurrences(
+            of: "    review: 180d\n    route: nuisance\n    queue: nuisance\n    priority: 0\n", with: "    route: normal\n    queue: callback\n    priority: 2\n")
+        guard candidateText != text else { throw BenchFailure("\(policyPath) has no nuisance rule as the shipped policy words it: the candidate would change nothing") }
+        let candidate = try PolicyParser.parse(candidateText, file: "candidate")
 
-        Report.progress("Replay: the record through a candidate policy beside the live one...")
-        let before = Memory.resetPeak()
-        let report = try PolicyReplay.run(store: store, live: live, candidate: candidate, since: nil, now: now)
-        let peak = Memory.peak()
-        Report.progress("  \(Report.count(report.entries)) entries, \(Report.count(report.calls)) calls, \(Report.count(report.callersNow)) callers now in \(Report.seconds(report.seconds))")
+        var replayed: ReplayReport?
+        var peakGrowth: Int?
+        if replay {
+            Report.progress("Replay: the record through a candidate policy beside the live one...")
+            let before = Memory.resetPeak()
+            let report = try PolicyReplay.run(store: store, live: live, candidate: candidate, since: nil, now: now)
+            let peak = Memory.peak()
+            Report.progress("  \(Report.count(report.entries)) entries, \(Report.count(report.calls)) calls, \(Report.count(report.callersNow)) callers now in \(Report.seconds(report.seconds))")
+            replayed = report
+            peakGrowth = before.flatMap { start in peak.map { $0 - start } }
+        }
+        var reports: [RecordReport] = []
+        var cpu: [Double] = []
+        var others: [Double] = []
+        if report {
+            for run in 1...reportRuns {
+                Report.progress("Report: a year of the record (run \(run) of \(reportRuns))...")
+                let (startSelf, startMachine) = (CPUUsage.processSeconds("/proc/self/stat"), CPUUsage.machineBusySeconds())
+                let counted = try RecordReport.read(store: store, since: now - ReplayRecord.year, now: now)
+                let used = CPUUsage.processSeconds("/proc/self/stat") - startSelf
+                cpu.append(used)
+                others.append(max(0, CPUUsage.machineBusySeconds() - startMachine - used) / max(counted.seconds, 1e-9))
+                Report.progress("  \(Report.count(counted.entries)) entries counted in \(Report.seconds(counted.seconds)) (\(Report.seconds(used)) of CPU)")
+                reports.append(counted)
+            }
+        }
         let bytes = (try? FileManager.default.attributesOfItem(atPath: store.path)[.size] as? Int) ?? 0
+        let entries = replayed?.entries ?? Int(store.nextID - 1)
         return Figures(
-            callers: callers, entries: report.entries, buildSeconds: buildSeconds, recordBytes: bytes, report: report,
-            peakGrowth: before.flatMap { start in peak.map { $0 - start } })
+            callers: callers, entries: entries, buildSeconds: buildSeconds, recordBytes: bytes, report: replayed,
+            peakGrowth: peakGrowth, recordReports: reports, recordReportCPU: cpu, recordReportOthers: others)
     }
 }
 

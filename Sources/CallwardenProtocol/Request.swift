@@ -42,6 +42,8 @@ public enum Request: Sendable, Equatable {
     /// Turn the connection into a feed of supervisor requests: those pending, then each one asked
     /// for, answered or timed out.
     case supervise
+    /// What the record says of the period from `since` (default: the whole record), for managers.
+    case report(since: Double?)
 
     public enum Verdict: String, Sendable, CaseIterable { case approve, deny }
     public enum EndedBy: String, Sendable, CaseIterable { case caller, agent, system }
@@ -55,7 +57,7 @@ public enum Request: Sendable, Equatable {
              .forgive(_, _, _, _, let at), .agents(let at):
             at
         case .status, .reload, .verify, .export, .tail, .purge, .exemptAdd, .exemptRemove, .exemptList, .reviewList, .review, .policyTest,
-             .supervise:
+             .supervise, .report:
             nil
         }
     }
@@ -90,6 +92,7 @@ public enum Request: Sendable, Equatable {
         case .policyTest: .policyTest
         case .agents: .agents
         case .supervise: .supervise
+        case .report: .report
         }
     }
 }
@@ -138,6 +141,7 @@ public enum RequestType: String, Sendable, CaseIterable {
     case policyTest = "policy.test"
     case agents
     case supervise
+    case report
 
     /// The role a peer needs to send this type of request.
     public var role: Role {
@@ -149,7 +153,7 @@ public enum RequestType: String, Sendable, CaseIterable {
         // What supervisors look after: requests waiting for them, and the agents they support.
         case .supervise, .agents: .supervisor
         case .history, .explain, .forgive, .reload, .verify, .export, .tail, .purge,
-             .exemptAdd, .exemptRemove, .exemptList, .reviewList, .reviewRenew, .reviewEnd, .policyTest: .admin
+             .exemptAdd, .exemptRemove, .exemptList, .reviewList, .reviewRenew, .reviewEnd, .policyTest, .report: .admin
         }
     }
 
@@ -176,6 +180,7 @@ public enum RequestType: String, Sendable, CaseIterable {
         case .reviewRenew, .reviewEnd: ["caller", "reason"]
         case .policyTest: ["policy", "path", "since"]
         case .agents: ["at"]
+        case .report: ["since"]
         }
         return (type, fields)
     })

@@ -131,6 +131,8 @@ public enum RequestDecoder {
             return .agents(at: try fields.time())
         case .supervise:
             return .supervise
+        case .report:
+            return .report(since: try fields.time("since"))
         }
     }
 }

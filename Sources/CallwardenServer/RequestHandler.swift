@@ -10,11 +10,13 @@ import Logging
 public struct RequestHandler: Sendable {
     let engine: Engine
     let policyTester: PolicyTester
+    let reporter: RecordReporter
     let logger: Logger
 
     public init(engine: Engine, policyTester: PolicyTester, logger: Logger) {
         self.engine = engine
         self.policyTester = policyTester
+        reporter = RecordReporter(engine: engine)
         self.logger = logger
     }
 
@@ -176,6 +178,13 @@ public struct RequestHandler: Sendable {
                 // Counted on a copy of memory, off the event loop.
                 let agents = engine.agents(at: at)
                 return success(id: id, type: type) { Responses.write(agents: agents, to: &$0) }
+            case .report(let since):
+                switch await reporter.report(since: since) {
+                case .success(let report):
+                    return success(id: id, type: type) { Responses.write(report, to: &$0) }
+                case .failure(let error):
+                    return failure(error, id: id, type: type)
+                }
             case .callOffered, .explain, .reload, .abuse, .forgive, .warning, .supervisor, .hangupRequest, .callEnded, .tail,
                  .exemptAdd, .exemptRemove, .exemptList, .review, .supervise:
                 return failure(ProtocolError(.internalError, "internal error"), id: id, type: type)

@@ -86,6 +86,7 @@ enum Responses {
                 }
             }
         }
+        writeCalls(report.calls, to: &writer)
         if let next = report.next { writer.field("next", next) } else { writer.field("next", nil as String?) }
     }
 

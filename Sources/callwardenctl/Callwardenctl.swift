@@ -31,6 +31,7 @@ struct Callwardenctl: ParsableCommand {
             CommandGroup(name: "Fairness", subcommands: [ExemptCommand.self, ReviewCommand.self]),
             CommandGroup(name: "Supervisors", subcommands: [SuperviseCommand.self, ApproveCommand.self, DenyCommand.self]),
             CommandGroup(name: "The record", subcommands: [VerifyCommand.self, ExportCommand.self, PurgeCommand.self]),
+            CommandGroup(name: "Reporting", subcommands: [ReportCommand.self]),
         ])
 
     /// Accepts the connection options before the subcommand too (`callwardenctl --socket PATH status`).

@@ -5,14 +5,17 @@ import Foundation
 struct HistoryCommand: ControlCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
-        abstract: "Show a caller's standing and every incident on record.",
+        abstract: "Show a caller's standing, every incident on record, and each call's story.",
         discussion: """
             Each incident with when it happened, how long ago, its kind, the weight it still carries \
             (weights halve every half-life of their kind; forgiven incidents weigh nothing), the agent, \
             who sent it (BY: the sender's uid, or system for the daemon's own detection), the call and \
             the note; forgiven incidents with when, by whom and why. The caller may be \
             written in any form the policy's numbering plan reads (07700 900123, +447700900123, \
-            sip:...). Needs the admin role.
+            sip:...). Then each call whose ladder began (docs/ladder.md), step by step in the order \
+            callwarden took them, with time, agent and supervisor: offered, abuse, warning, the \
+            hang-up requests and their answers with the ladder rule, supervisors' verdicts, and the \
+            end; ENTRY is the step's entry in the record (see export). Needs the admin role.
             """)
 
     @OptionGroup var options: ConnectionOptions
@@ -37,7 +40,9 @@ struct HistoryCommand: ControlCommand {
         guard !options.json, let answer = pages.first else { return }
         let standing = answer["standing"]
         let incidents = pages.flatMap { $0["incidents"]?.array ?? [] }
+        let calls = pages.flatMap { $0["calls"]?.array ?? [] }
         Output.line("\(answer["caller"].text): score \(HumanTime.number(standing["score"])), \(Self.count(standing["incidents"]?.int64 ?? 0, "unforgiven incident"))")
+        defer { CallStoryText.print(calls) }
         guard !incidents.isEmpty else {
             Output.line("  No incidents on record.")
             return

@@ -195,7 +195,7 @@ struct ControlEndToEndTests {
             #expect(shipped == script.stdout, "docs/completions/callwardenctl.\(shell) is stale: run scripts/generate-ctl-docs.sh")
         }
         let manual = try String(contentsOf: Daemon.packageRoot.appendingPathComponent("docs/callwardenctl.1"), encoding: .utf8)
-        for command in ["status", "history", "explain", "forgive", "record", "reload", "check-policy", "export", "verify", "tail", "purge", "policy", "exempt", "review"] {
+        for command in ["status", "history", "explain", "forgive", "record", "reload", "check-policy", "export", "verify", "tail", "purge", "policy", "exempt", "review", "supervise", "approve", "deny", "agents", "report"] {
             #expect(manual.contains(command), "docs/callwardenctl.1 does not mention \(command)")
         }
     }

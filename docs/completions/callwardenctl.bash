@@ -173,13 +173,13 @@ _callwardenctl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    status|history|explain|tail|agents|forgive|record|reload|check-policy|policy|exempt|review|supervise|approve|deny|verify|export|purge|help)
+    status|history|explain|tail|agents|forgive|record|reload|check-policy|policy|exempt|review|supervise|approve|deny|verify|export|purge|report|help)
         # Offer subcommand argument completions
         "_callwardenctl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'status history explain tail agents forgive record reload check-policy policy exempt review supervise approve deny verify export purge help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'status history explain tail agents forgive record reload check-policy policy exempt review supervise approve deny verify export purge report help' -- "${cur}"))
         ;;
     esac
 }
@@ -725,6 +725,31 @@ _callwardenctl_purge() {
         return
         ;;
     '--timeout')
+        return
+        ;;
+    esac
+}
+
+_callwardenctl_report() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket --timeout --since --format)
+    __callwardenctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--since')
+        return
+        ;;
+    '--format')
+        __callwardenctl_add_completions -W 'table'$'\n''csv'$'\n''json'
         return
         ;;
     esac

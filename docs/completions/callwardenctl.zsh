@@ -51,7 +51,7 @@ _callwardenctl() {
     command)
         local -ar subcommands=(
             'status:Show whether callwarden is serving, with its policy, record and traffic since start.'
-            'history:Show a caller'\''s standing and every incident on record.'
+            'history:Show a caller'\''s standing, every incident on record, and each call'\''s story.'
             'explain:Show where a call from this caller would go now, and why.'
             'tail:Follow decisions and incidents live, one line each, until interrupted.'
             'agents:Show each agent'\''s abusive calls in the last hour and day, threats, and last incident.'
@@ -68,13 +68,14 @@ _callwardenctl() {
             'verify:Check that the record is exactly as recorded: no entry changed, removed or reordered.'
             'export:Write the record, with its hashes, for a third party to keep or verify.'
             'purge:Apply the policy'\''s retention now instead of waiting for the daily run.'
+            'report:What the record says of a period: incidents, hang-ups, supervisors, forgiveness.'
             'help:Show subcommand help information.'
         )
         _describe -V subcommand subcommands && ret=0
         ;;
     arg)
         case "${words[1]}" in
-        status|history|explain|tail|agents|forgive|record|reload|check-policy|policy|exempt|review|supervise|approve|deny|verify|export|purge|help)
+        status|history|explain|tail|agents|forgive|record|reload|check-policy|policy|exempt|review|supervise|approve|deny|verify|export|purge|report|help)
             "_callwardenctl_${words[1]}" && ret=0
             ;;
         esac
@@ -512,6 +513,23 @@ _callwardenctl_purge() {
         '--socket[The daemon'\''s socket (default\: $CALLWARDEN_SOCKET, else /run/callwarden/callwarden.sock).]:path:'
         '--json[Print the daemon'\''s answers as JSON lines, exactly as received, instead of text for people.]'
         '--timeout[Seconds to wait for an answer.]:seconds:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_callwardenctl_report() {
+    local -i ret=1
+    local -ar ___format=('table' 'csv' 'json')
+    local -ar arg_specs=(
+        '--socket[The daemon'\''s socket (default\: $CALLWARDEN_SOCKET, else /run/callwarden/callwarden.sock).]:path:'
+        '--json[Print the daemon'\''s answers as JSON lines, exactly as received, instead of text for people.]'
+        '--timeout[Seconds to wait for an answer.]:seconds:'
+        '--since[The period'\''s start\: an age such as 30d, 12h or 1y, RFC 3339, seconds since 1970, or all.]:time:'
+        '--format[table (for people), csv (for spreadsheets) or json (the daemon'\''s answer).]:format:{__callwardenctl_complete "${___format[@]}"}'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

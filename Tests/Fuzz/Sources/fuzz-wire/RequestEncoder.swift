@@ -39,6 +39,8 @@ enum RequestEncoder {
             break
         case .agents(let at):
             time(&writer, "at", at)
+        case .report(let since):
+            time(&writer, "since", since)
         case .history(let caller, let at, let after, let limit):
             writer.field("caller", caller)
             time(&writer, "at", at)
@@ -98,7 +100,7 @@ enum RequestEncoder {
         case .export(let caller, _, _, _): [caller].compactMap { $0 }
         // The candidate policy is held to the line, not to a field's length: checked apart.
         case .policyTest(_, let path, _): [path].compactMap { $0 }
-        case .status, .reload, .verify, .tail, .purge, .exemptList, .reviewList, .agents, .supervise: []
+        case .status, .reload, .verify, .tail, .purge, .exemptList, .reviewList, .agents, .supervise, .report: []
         }
     }
 

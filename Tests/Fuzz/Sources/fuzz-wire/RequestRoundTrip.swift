@@ -59,6 +59,7 @@ enum RequestRoundTrip {
         if case .reviewList(let within?) = request {
             require(within.isFinite && (0...RequestDecoder.longestPeriod).contains(within), "within \(within) out of range")
         }
+        if case .report(let since?) = request { require(EventTime.window.contains(since), "since \(since) outside the window") }
         if case .policyTest(let policy, _, let since) = request {
             require(!policy.isEmpty && policy.utf8.count <= RequestDecoder.maximumPolicyLength, "a candidate policy of \(policy.utf8.count) bytes was accepted")
             require(!policy.utf8.contains(0), "a NUL was accepted")
