@@ -15,6 +15,17 @@ struct AgentLedgerTests {
         ledger.record(incident: id, agent: agent, at: now + offset, kind: kind, call: call, policy: policy).map(\.rule)
     }
 
+    @Test func callsInAWindow_stopAtTheLimitAsked_andCountEachCallOnce() {
+        let rule = WelfareRule(name: "r", kinds: nil, incidents: 3, within: 3600, say: "s")
+        let taken = (0..<40).map { index in
+            AgentLedger.Taken(incident: Int64(index), at: now - Double(index), kind: "verbal", callKey: index / 2, threat: false)
+        }
+        #expect(AgentLedger.calls(in: taken, rule: rule, endingAt: now) == 20)
+        #expect(AgentLedger.calls(in: taken, rule: rule, endingAt: now, upTo: 3) == 3)
+        #expect(AgentLedger.calls(in: taken, rule: rule, endingAt: now, upTo: 100) == 20)
+        #expect(AgentLedger.calls(in: Array(taken.prefix(3)), rule: rule, endingAt: now, upTo: 3) == 2)
+    }
+
     @Test func counters_matchAScriptedDay() {
         var ledger = AgentLedger()
         // Two days ago (beyond the day), a verbal call; yesterday evening, a threat; in the last

@@ -70,7 +70,7 @@ struct AgentLedger: Equatable {
         }
         // A rule whose count has fallen below its number since it spoke may speak again.
         for rule in policy.welfare where entry.raised.contains(rule.name) {
-            if Self.calls(in: entry.taken, rule: rule, endingAt: at) < rule.incidents { entry.raised.remove(rule.name) }
+            if Self.calls(in: entry.taken, rule: rule, endingAt: at, upTo: rule.incidents) < rule.incidents { entry.raised.remove(rule.name) }
         }
         var hasher = Hasher()
         hasher.combine(call ?? "")
@@ -80,8 +80,9 @@ struct AgentLedger: Equatable {
         entry.latest = newest
         var raised: [WelfareAlert] = []
         for rule in policy.welfare where rule.counts(kind) && !entry.raised.contains(rule.name) {
+            guard Self.calls(in: entry.taken, rule: rule, endingAt: at, upTo: rule.incidents) >= rule.incidents else { continue }
+            // Counted whole only when the rule speaks, which is rare.
             let calls = Self.calls(in: entry.taken, rule: rule, endingAt: at)
-            guard calls >= rule.incidents else { continue }
             entry.raised.insert(rule.name)
             raised.append(WelfareAlert(
                 rule: rule.name, agent: agent, calls: calls, threshold: rule.incidents, within: rule.within,
@@ -141,14 +142,27 @@ struct AgentLedger: Equatable {
         }
     }
 
-    /// The agent's abusive calls counted by `rule` in its window ending at `end`.
-    static func calls(in taken: [Taken], rule: WelfareRule, endingAt end: Double) -> Int {
+    /// The agent's abusive calls counted by `rule` in its window ending at `end`, counting no
+    /// further than `limit`. Each incident an agent takes asks whether a rule's number is reached:
+    /// counting newest first and stopping there keeps that to a few steps for an agent who takes
+    /// many, where counting every call in a full day (up to `maximumKept`) into a set made each
+    /// incident, and a start-up over a busy record, many times dearer.
+    static func calls(in taken: [Taken], rule: WelfareRule, endingAt end: Double, upTo limit: Int = .max) -> Int {
         let start = end - rule.within
-        var calls = Set<Int>()
-        for item in taken where item.at > start && item.at <= end && rule.counts(item.kind) {
-            calls.insert(item.callKey)
+        // Distinct calls so far: a short list while the limit is small, a set beyond.
+        var few: [Int] = []
+        var many = Set<Int>()
+        let useSet = limit > 32
+        for item in taken.reversed() where item.at > start && item.at <= end && rule.counts(item.kind) {
+            if useSet {
+                many.insert(item.callKey)
+                if many.count >= limit { return limit }
+            } else if !few.contains(item.callKey) {
+                few.append(item.callKey)
+                if few.count >= limit { return limit }
+            }
         }
-        return calls.count
+        return useSet ? many.count : few.count
     }
 
     static let hour = 3600.0
