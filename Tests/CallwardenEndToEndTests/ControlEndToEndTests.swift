@@ -108,6 +108,29 @@ struct ControlEndToEndTests {
         #expect(!text.contains("07700 900601"))
     }
 
+    @Test("tail says a welfare rule's count in the singular when it is one call")
+    func tailWelfareSingular() throws {
+        let daemon = try Daemon().start()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Command.callwardenctl)
+        process.arguments = ["--socket", daemon.socketPath, "tail", "--count", "3"]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        var said = Data()
+        while !String(decoding: said, as: UTF8.self).contains("following"), case let chunk = err.fileHandleForReading.availableData, !chunk.isEmpty {
+            said.append(chunk)
+        }
+        let client = try daemon.client()
+        #expect(try client.request(["type": "call.offered", "call": "w1", "caller": "07700 900602"]).ok)
+        #expect(try client.request(["type": "abuse", "call": "w1", "kind": "threat", "agent": "a1"]).ok)
+        process.waitUntilExit()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(text.contains("agent.welfare "), "\(text)")
+        #expect(text.contains("(1 abusive call within"), "\(text)")
+    }
+
     @Test("Pages: an export larger than a page comes whole, in order")
     func exportPages() throws {
         let daemon = try Daemon().start()
