@@ -131,6 +131,19 @@ struct ControlEndToEndTests {
         #expect(text.contains("(1 abusive call within"), "\(text)")
     }
 
+    @Test("history shows a verdict sent with an empty reason without a dangling comma")
+    func historyEmptyReason() throws {
+        let daemon = try Daemon().start()
+        let client = try daemon.client()
+        #expect(try client.request(["type": "call.offered", "call": "v1", "caller": "07700 900603"]).ok)
+        #expect(try client.request(["type": "abuse", "call": "v1", "kind": "verbal"]).ok)
+        #expect(try client.request(["type": "supervisor", "call": "v1", "verdict": "deny", "reason": ""]).ok)
+        let history = try Command.ctl(daemon, ["history", "07700 900603"])
+        #expect(history.status == 0, "\(history.stderr)")
+        #expect(history.stdout.contains("verdict"), "\(history.stdout)")
+        #expect(!history.stdout.contains("deny,"), "\(history.stdout)")
+    }
+
     @Test("Pages: an export larger than a page comes whole, in order")
     func exportPages() throws {
         let daemon = try Daemon().start()
