@@ -41,7 +41,7 @@ enum CallStoryText {
             parts.append("rule \(rule)")
         }
         if step["type"]?.string == "end", let by = step["by"]?.string { parts.append("by \(by)") }
-        if let note = step["note"]?.string, step["type"]?.string != "hangup_request" { parts.append(note) }
+        if let note = step["note"]?.string, !note.isEmpty, step["type"]?.string != "hangup_request" { parts.append(note) }
         return parts.isEmpty ? "-" : parts.joined(separator: ", ")
     }
 

@@ -58,7 +58,7 @@ enum FeedRenderer {
             text = "purged \(answer["purged"]?.array?.count ?? 0) entries (\(answer["incidents"].text) incidents) under retention"
         case "agent.welfare":
             let notice = event["notice"]
-            text = "agent \(notice["agent"].text): rule \(notice["rule"].text) (\(notice["calls"].text) abusive calls within \(HumanTime.duration(notice["within"]?.double ?? 0))): \(notice["say"].text)"
+            text = "agent \(notice["agent"].text): rule \(notice["rule"].text) (\(PolicyTestReport.count(notice["calls"], "abusive call")) within \(HumanTime.duration(notice["within"]?.double ?? 0))): \(notice["say"].text)"
         case "supervisor.needed", "supervisor.answered", "supervisor.timeout":
             text = SupervisorTable.summary(event, now: Date().timeIntervalSince1970)
         case "dropped":

@@ -108,6 +108,42 @@ struct ControlEndToEndTests {
         #expect(!text.contains("07700 900601"))
     }
 
+    @Test("tail says a welfare rule's count in the singular when it is one call")
+    func tailWelfareSingular() throws {
+        let daemon = try Daemon().start()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Command.callwardenctl)
+        process.arguments = ["--socket", daemon.socketPath, "tail", "--count", "3"]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        var said = Data()
+        while !String(decoding: said, as: UTF8.self).contains("following"), case let chunk = err.fileHandleForReading.availableData, !chunk.isEmpty {
+            said.append(chunk)
+        }
+        let client = try daemon.client()
+        #expect(try client.request(["type": "call.offered", "call": "w1", "caller": "07700 900602"]).ok)
+        #expect(try client.request(["type": "abuse", "call": "w1", "kind": "threat", "agent": "a1"]).ok)
+        process.waitUntilExit()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(text.contains("agent.welfare "), "\(text)")
+        #expect(text.contains("(1 abusive call within"), "\(text)")
+    }
+
+    @Test("history shows a verdict sent with an empty reason without a dangling comma")
+    func historyEmptyReason() throws {
+        let daemon = try Daemon().start()
+        let client = try daemon.client()
+        #expect(try client.request(["type": "call.offered", "call": "v1", "caller": "07700 900603"]).ok)
+        #expect(try client.request(["type": "abuse", "call": "v1", "kind": "verbal"]).ok)
+        #expect(try client.request(["type": "supervisor", "call": "v1", "verdict": "deny", "reason": ""]).ok)
+        let history = try Command.ctl(daemon, ["history", "07700 900603"])
+        #expect(history.status == 0, "\(history.stderr)")
+        #expect(history.stdout.contains("verdict"), "\(history.stdout)")
+        #expect(!history.stdout.contains("deny,"), "\(history.stdout)")
+    }
+
     @Test("Pages: an export larger than a page comes whole, in order")
     func exportPages() throws {
         let daemon = try Daemon().start()

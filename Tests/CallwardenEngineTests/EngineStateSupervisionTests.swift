@@ -167,6 +167,26 @@ struct EngineStateSupervisionTests {
         #expect(told(state.takeReadyNotices()) == ["supervisor.timeout c1"])
     }
 
+    @Test func aRequestDatedBeforeTheDeadline_afterTheTimeout_asksNoSupervisorAgain() throws {
+        var state = try Fixture.state()
+        let step = try asked(&state)
+        state.committed(through: step.ids!.upperBound)
+        state.timeOutSupervisorRequests(now: now + 90 + timeout)
+        // A switch whose clock runs behind the daemon's: still before the deadline by its `at`.
+        let behind = try state.hangupRequest(call: "c1", agent: "agent-1", now: now + 100)
+        #expect(behind.outcome.0.answer == .supervisorRequired)
+        state.committed(through: behind.ids!.upperBound)
+        #expect(state.supervision.isEmpty)
+        #expect(state.timeOutSupervisorRequests(now: now + 90 + timeout + 1) == 0)
+        #expect(told(state.takeReadyNotices()) == ["supervisor.needed c1", "supervisor.timeout c1"])
+        // A reload that lengthens the wait lets the call ask again.
+        state.policy.policy.ladder.supervisorTimeout = 600
+        state.retimeSupervision()
+        let later = try state.hangupRequest(call: "c1", agent: "agent-1", now: now + 101)
+        state.committed(through: later.ids!.upperBound)
+        #expect(told(state.takeReadyNotices()) == ["supervisor.needed c1"])
+    }
+
     @Test func aHangupTheLadderAuthorisesAtTheDeadline_endsTheRequestAsTimedOut() throws {
         var state = try Fixture.state()
         _ = try asked(&state)

@@ -74,6 +74,29 @@ struct RecordReportTests {
         #expect(report.callEnders.count(of: "agent") == 1 && report.callEnders.count(of: "system") == 1 && report.callEnders.count(of: nil) == 1)
     }
 
+    @Test("A request that timed out counts once, however often the agent asks after it, and a verdict after it has no response time")
+    func timeoutCountsOnce() async throws {
+        let t = { (offset: Double) in Self.start + offset }
+        let directory = RecordStoreTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let report = try await RecordStoreTests.withStore(directory) { store in
+            _ = try await store.append([
+                NewEntry(type: .callStart, at: t(0), caller: "+441", call: "c1"),
+                NewEntry(type: .hangupRequest, at: t(20), caller: "+441", call: "c1", agent: "a1", rule: "supervisor-required", outcome: "supervisor_required"),
+                NewEntry(type: .hangupRequest, at: t(200), caller: "+441", call: "c1", agent: "a1", rule: "supervisor-timeout", outcome: "authorised"),
+                NewEntry(type: .hangupRequest, at: t(201), caller: "+441", call: "c1", agent: "a1", rule: "supervisor-timeout", outcome: "authorised"),
+                NewEntry(type: .verdict, at: t(300), caller: "+441", call: "c1", supervisor: "s1", outcome: "approve"),
+                NewEntry(type: .callEnd, at: t(310), caller: "+441", call: "c1", by: "agent", outcome: "abusive"),
+            ])
+            return try RecordReport.read(store: store, since: nil, now: t(1000))
+        }
+        #expect(report.hangups.requests == 3)
+        #expect(report.supervisors.requests == 1)
+        #expect(report.supervisors.timedOut == 1)
+        #expect(report.supervisors.approved == 1)
+        #expect(report.supervisors.responseTimes.isEmpty)
+    }
+
     @Test("Without since the whole record is counted")
     func wholeRecord() async throws {
         let report = try await Self.report(since: nil)

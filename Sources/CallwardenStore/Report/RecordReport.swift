@@ -97,8 +97,14 @@ extension RecordReport {
 /// reader with each value as the bytes the record holds.
 struct ReportTally {
     private var report: RecordReport
-    /// Calls waiting for a supervisor: when they first asked.
-    private var waiting: [String: Double] = [:]
+    /// Calls waiting for a supervisor: when they first asked, or that the wait timed out (the
+    /// request is over, but the call's further timed-out hang-ups are the same timeout).
+    private var waiting: [String: Waiting] = [:]
+
+    private enum Waiting: Equatable {
+        case asked(at: Double)
+        case timedOut
+    }
 
     init(report: RecordReport) {
         self.report = report
@@ -120,18 +126,24 @@ struct ReportTally {
         report.forgiven += 1
     }
 
-    /// A hang-up request; `call` only when it was answered `supervisor_required`.
+    /// A hang-up request; `call` only when it was answered `supervisor_required` or authorised
+    /// `supervisor-timeout`.
     mutating func hangup(at: Double, answer: RowText?, rule: RowText?, call: String?) {
         count()
         report.hangups.requests += 1
         report.hangups.answers.add(answer)
         let word = answer.map { String(decoding: $0, as: UTF8.self) } ?? ""
         report.hangups.rules[word, default: NameTally()].add(rule)
-        if let call, waiting[call] == nil {
+        if let rule, Self.equals(rule, "supervisor-timeout") {
+            // One timeout per request: an agent who asks again after the deadline is authorised
+            // again by the same timeout, and a verdict given after it answered nothing.
+            guard let call else { return report.supervisors.timedOut += 1 }
+            if waiting[call] != .timedOut { report.supervisors.timedOut += 1 }
+            waiting[call] = .timedOut
+        } else if let call, waiting[call] == nil {
             report.supervisors.requests += 1
-            waiting[call] = at
+            waiting[call] = .asked(at: at)
         }
-        if let rule, Self.equals(rule, "supervisor-timeout") { report.supervisors.timedOut += 1 }
     }
 
     mutating func verdict(at: Double, outcome: RowText?, call: String?) {
@@ -145,7 +157,7 @@ struct ReportTally {
         }
         // A verdict with no request in the period (given unasked, or asked before the period
         // began) counts as a verdict without a response time.
-        guard let call, let asked = waiting.removeValue(forKey: call) else { return }
+        guard let call, case .asked(let asked) = waiting.removeValue(forKey: call) else { return }
         let response = at - asked
         if response >= 0 { report.supervisors.responseTimes.append(response) }
     }

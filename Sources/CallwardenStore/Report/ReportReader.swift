@@ -84,10 +84,13 @@ private struct ReportRow {
             tally.forgiveness()
         case .hangupRequest:
             let outcome = try text(Self.outcome, "outcome", id)
+            let rule = try text(Self.rule, "rule", id)
+            // The call matters when it asks a supervisor or stops waiting for one.
             let supervisorRequired = outcome.map { ReportTally.equals($0, "supervisor_required") } ?? false
+            let timedOut = rule.map { ReportTally.equals($0, "supervisor-timeout") } ?? false
             tally.hangup(
-                at: at, answer: outcome, rule: try text(Self.rule, "rule", id),
-                call: supervisorRequired ? try text(Self.call, "call", id).map(Self.string) : nil)
+                at: at, answer: outcome, rule: rule,
+                call: supervisorRequired || timedOut ? try text(Self.call, "call", id).map(Self.string) : nil)
         case .verdict:
             tally.verdict(at: at, outcome: try text(Self.outcome, "outcome", id), call: try text(Self.call, "call", id).map(Self.string))
         case .callEnd:
