@@ -4,17 +4,47 @@ public struct CallerHistory: Sendable, Equatable {
     public var incidents: [IncidentSummary]
     /// Times of calls that ended `resolved` after an incident: they count in the caller's favour.
     public var resolvedCalls: [Double]
+    /// Review decisions and a grace window, which few callers ever have: kept behind one
+    /// reference, nil for everyone else, so that a million callers' summaries do not each carry
+    /// 56 bytes of empty marks (the daemon keeps every caller's summary in memory).
+    private var marks: Marks?
+
     /// What people decided when the caller's restriction came up for review.
-    public var review: ReviewMarks
+    public var review: ReviewMarks {
+        get { marks?.review ?? ReviewMarks() }
+        set { marks = Marks.make(review: newValue, grace: grace) }
+    }
+
     /// After a forgiveness with a grace period: light incidents in this window do not restore a
     /// restriction (`forgiveness.grace_below`).
-    public var grace: GraceWindow?
+    public var grace: GraceWindow? {
+        get { marks?.grace }
+        set { marks = Marks.make(review: review, grace: newValue) }
+    }
 
     public init(incidents: [IncidentSummary] = [], resolvedCalls: [Double] = [], review: ReviewMarks = ReviewMarks(), grace: GraceWindow? = nil) {
         self.incidents = incidents
         self.resolvedCalls = resolvedCalls
-        self.review = review
-        self.grace = grace
+        self.marks = Marks.make(review: review, grace: grace)
+    }
+
+    public static func == (lhs: CallerHistory, rhs: CallerHistory) -> Bool {
+        lhs.incidents == rhs.incidents && lhs.resolvedCalls == rhs.resolvedCalls && lhs.review == rhs.review && lhs.grace == rhs.grace
+    }
+
+    /// Immutable, so sharing it between copies of a history is safe: a change makes a new one.
+    private final class Marks: Sendable {
+        let review: ReviewMarks
+        let grace: GraceWindow?
+
+        private init(review: ReviewMarks, grace: GraceWindow?) {
+            self.review = review
+            self.grace = grace
+        }
+
+        static func make(review: ReviewMarks, grace: GraceWindow?) -> Marks? {
+            review.isEmpty && grace == nil ? nil : Marks(review: review, grace: grace)
+        }
     }
 
     /// No incidents and no resolved calls. Review marks and a grace window mean something only
