@@ -119,18 +119,33 @@ struct AgentLedger: Equatable {
     }
 
     /// Takes purged incidents out: the record no longer holds them, so a restart would not count them.
+    ///
+    /// Runs under the engine's lock for each slice of a purge, so it must cost little: an agent's
+    /// incidents are in id order (the record's), so each purged id is found by binary search
+    /// rather than by scanning every agent's incidents against the slice.
     mutating func forget(incidents: Set<Int64>) {
-        guard let lowest = incidents.min(), let highest = incidents.max() else { return }
-        // Ids grow in record order, so an agent's incidents run from the first id to the last:
-        // most purges delete what is far older than anything kept here, and touch nobody.
+        let purged = incidents.sorted()
+        guard let lowest = purged.first, let highest = purged.last else { return }
         for (name, agent) in agents {
             guard let first = agent.taken.first?.incident, let last = agent.taken.last?.incident,
-                  first <= highest, lowest <= last, agent.taken.contains(where: { incidents.contains($0.incident) }) else { continue }
+                  first <= highest, lowest <= last else { continue }
+            let doomed = purged.compactMap { Self.index(of: $0, in: agent.taken) }
+            guard !doomed.isEmpty else { continue }
             var entry = agent
-            entry.taken.removeAll { incidents.contains($0.incident) }
+            for index in doomed.reversed() { entry.taken.remove(at: index) }
             entry.latest = entry.taken.map(\.at).max() ?? -.infinity
             agents[name] = entry.taken.isEmpty ? nil : entry
         }
+    }
+
+    /// Where incident `id` is among `taken` (in id order), if it is there.
+    static func index(of id: Int64, in taken: [Taken]) -> Int? {
+        var low = 0, high = taken.count
+        while low < high {
+            let middle = (low + high) / 2
+            if taken[middle].incident < id { low = middle + 1 } else { high = middle }
+        }
+        return low < taken.count && taken[low].incident == id ? low : nil
     }
 
     /// Makes room: drops the tenth of agents idle longest at once, so that a flood of new agent
