@@ -26,6 +26,24 @@ struct AgentLedgerTests {
         #expect(AgentLedger.calls(in: Array(taken.prefix(3)), rule: rule, endingAt: now, upTo: 3) == 2)
     }
 
+    @Test func undo_takesBackAnIncidentAndRestoresWhatItTrimmed() {
+        var ledger = AgentLedger()
+        for id in 1...Int64(AgentLedger.maximumKept) { take(&ledger, id, call: "c\(id)", at: -3600 + Double(id) / 1000) }
+        let before = ledger["a1"]
+        var change = AgentLedger.Change(agent: "a1", incident: 5000)
+        _ = ledger.record(incident: 5000, agent: "a1", at: now, kind: "verbal", call: "last", policy: policy, change: &change)
+        #expect(ledger["a1"]?.taken.count == AgentLedger.maximumKept)
+        #expect(ledger["a1"]?.taken.first?.incident == 2)
+        #expect(change.trimmed.map(\.incident) == [1])
+        ledger.undo(change)
+        #expect(ledger["a1"] == before)
+
+        var first = AgentLedger.Change(agent: "new", incident: 6000)
+        _ = ledger.record(incident: 6000, agent: "new", at: now, kind: "verbal", call: nil, policy: policy, change: &first)
+        ledger.undo(first)
+        #expect(ledger["new"] == nil)
+    }
+
     @Test func counters_matchAScriptedDay() {
         var ledger = AgentLedger()
         // Two days ago (beyond the day), a verbal call; yesterday evening, a threat; in the last

@@ -56,16 +56,56 @@ struct AgentLedger: Equatable {
         set { agents[agent] = newValue }
     }
 
+    /// What recording one incident changed in an agent's entry, to take it back should the
+    /// record refuse the incident. Only the change is kept, not the agent's whole list: a copy of
+    /// the list held for undoing would make every incident copy it under the engine's lock.
+    struct Change {
+        var agent: String
+        var incident: Int64
+        /// Incidents let go to make room or because they left the horizon.
+        var trimmed: [Taken] = []
+        var raised: Set<String> = []
+        var latest: Double = -.infinity
+        var wasTracked = false
+    }
+
+    /// Takes back what `record` changed (only the latest change of an agent, newest first).
+    mutating func undo(_ change: Change) {
+        guard var entry = agents.removeValue(forKey: change.agent) else { return }
+        if let last = entry.taken.last, last.incident == change.incident { entry.taken.removeLast() }
+        if !change.trimmed.isEmpty {
+            // Both lists are in id order; so is their union.
+            entry.taken = (change.trimmed + entry.taken).sorted { $0.incident < $1.incident }
+        }
+        entry.raised = change.raised
+        entry.latest = change.latest
+        if change.wasTracked || !entry.taken.isEmpty { agents[change.agent] = entry }
+    }
+
     /// Notes an incident the agent took and returns the welfare rules it raises.
     mutating func record(
         incident: Int64, agent: String, at: Double, kind: String, call: String?, policy: Policy
     ) -> [WelfareAlert] {
+        var change = Change(agent: agent, incident: incident)
+        return record(incident: incident, agent: agent, at: at, kind: kind, call: call, policy: policy, change: &change)
+    }
+
+    /// `record`, noting in `change` how to take it back.
+    mutating func record(
+        incident: Int64, agent: String, at: Double, kind: String, call: String?, policy: Policy, change: inout Change
+    ) -> [WelfareAlert] {
         guard Self.isAgent(agent) else { return [] }
         if agents[agent] == nil, agents.count >= capacity { dropIdlest() }
-        var entry = agents[agent] ?? Agent()
+        // Taken out while it changes, so that its list is changed in place, not copied.
+        let tracked = agents.removeValue(forKey: agent)
+        var entry = tracked ?? Agent()
+        change.wasTracked = tracked != nil
+        change.raised = entry.raised
+        change.latest = entry.latest
         let horizon = policy.welfareHorizon
         let newest = max(entry.latest, at)
         if let oldest = entry.taken.first?.at, oldest < newest - horizon {
+            change.trimmed += entry.taken.filter { $0.at < newest - horizon }
             entry.taken.removeAll { $0.at < newest - horizon }
         }
         // A rule whose count has fallen below its number since it spoke may speak again.
@@ -76,7 +116,11 @@ struct AgentLedger: Equatable {
         hasher.combine(call ?? "")
         let callKey = call == nil ? Int(truncatingIfNeeded: incident) : hasher.finalize()
         entry.taken.append(Taken(incident: incident, at: at, kind: policy.categories[kind]?.name ?? kind, callKey: callKey, threat: policy.isThreat(kind)))
-        if entry.taken.count > Self.maximumKept { entry.taken.removeFirst(entry.taken.count - Self.maximumKept) }
+        if entry.taken.count > Self.maximumKept {
+            let excess = entry.taken.count - Self.maximumKept
+            change.trimmed += entry.taken.prefix(excess)
+            entry.taken.removeFirst(excess)
+        }
         entry.latest = newest
         var raised: [WelfareAlert] = []
         for rule in policy.welfare where rule.counts(kind) && !entry.raised.contains(rule.name) {

@@ -94,8 +94,10 @@ extension EngineState {
         histories.addIncident(id: id, entry)
         remember(.incident(id: id, caller: entry.caller), for: id)
         guard let agent = entry.agent, AgentLedger.isAgent(agent), let kind = entry.kind else { return [] }
-        remember(.agent(agent, previous: agents[agent]), for: id)
-        return agents.record(incident: id, agent: agent, at: entry.at, kind: kind, call: entry.call, policy: policy.policy)
+        var change = AgentLedger.Change(agent: agent, incident: id)
+        let alerts = agents.record(incident: id, agent: agent, at: entry.at, kind: kind, call: entry.call, policy: policy.policy, change: &change)
+        remember(.agent(change), for: id)
+        return alerts
     }
 
     /// Drops purged incidents from memory: each from its own caller's history, so that a purge

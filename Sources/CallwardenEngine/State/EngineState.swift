@@ -153,8 +153,8 @@ struct EngineState {
             histories[caller]?.review = previous
         case .grace(let caller, let previous):
             histories[caller]?.grace = previous
-        case .agent(let agent, let previous):
-            agents[agent] = previous
+        case .agent(let change):
+            agents.undo(change)
         case .supervision(let call, let previous):
             supervision[call] = previous
         }
@@ -177,8 +177,8 @@ enum Undo {
     case review(caller: String, previous: ReviewMarks)
     /// A forgiveness's grace window set: `previous` is the window it replaced.
     case grace(caller: String, previous: GraceWindow?)
-    /// An incident an agent took: `previous` is how their counters and welfare marks stood.
-    case agent(String, previous: AgentLedger.Agent?)
+    /// An incident an agent took: what it changed in their counters and welfare marks.
+    case agent(AgentLedger.Change)
     /// A call's supervisor request asked for, answered or timed out: `previous` is how it stood.
     case supervision(call: String, previous: SupervisorRequest?)
 }
