@@ -75,9 +75,9 @@ enum HumanTime {
         } else if let date = EventTime.parse(text) {
             seconds = date
         } else {
-            let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800, "y": 31_536_000]
-            guard let unit = text.last, let size = units[unit], let count = Double(text.dropLast()), count.isFinite, count >= 0 else { return nil }
-            seconds = now - count * size
+            // A bare number was read above as a time; here only an age with its unit (`7d`).
+            guard let age = parsePeriod(text) else { return nil }
+            seconds = now - age
         }
         return seconds.flatMap { $0.isFinite && EventTime.window.contains($0) ? $0 : nil }
     }

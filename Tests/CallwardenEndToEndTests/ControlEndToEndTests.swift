@@ -8,6 +8,23 @@ import Glibc
 /// exit statuses scripts rely on.
 @Suite("callwardenctl, end to end")
 struct ControlEndToEndTests {
+    /// `callwardenctl tail --count N` against the daemon, returned once it is subscribed (it says
+    /// it is following), with the pipe its events are printed to.
+    static func followingTail(_ daemon: Daemon, count: Int) throws -> (Process, Pipe) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Command.callwardenctl)
+        process.arguments = ["--socket", daemon.socketPath, "tail", "--count", String(count)]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        var said = Data()
+        while !String(decoding: said, as: UTF8.self).contains("following"), case let chunk = err.fileHandleForReading.availableData, !chunk.isEmpty {
+            said.append(chunk)
+        }
+        return (process, out)
+    }
+
     static func json(_ line: Substring) -> [String: Any] {
         (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]) ?? [:]
     }
@@ -84,18 +101,7 @@ struct ControlEndToEndTests {
     @Test("tail prints whole type names and callers as normalised, and stops after --count events")
     func tailForPeople() throws {
         let daemon = try Daemon().start()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Command.callwardenctl)
-        process.arguments = ["--socket", daemon.socketPath, "tail", "--count", "3"]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Subscribed once it says it is following.
-        var said = Data()
-        while !String(decoding: said, as: UTF8.self).contains("following"), case let chunk = err.fileHandleForReading.availableData, !chunk.isEmpty {
-            said.append(chunk)
-        }
+        let (process, out) = try Self.followingTail(daemon, count: 3)
         let client = try daemon.client()
         #expect(try client.request(["type": "call.offered", "call": "t1", "caller": "07700 900601"]).ok)
         #expect(try client.request(["type": "abuse", "call": "t1", "kind": "verbal"]).ok)
@@ -111,17 +117,7 @@ struct ControlEndToEndTests {
     @Test("tail says a welfare rule's count in the singular when it is one call")
     func tailWelfareSingular() throws {
         let daemon = try Daemon().start()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Command.callwardenctl)
-        process.arguments = ["--socket", daemon.socketPath, "tail", "--count", "3"]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        var said = Data()
-        while !String(decoding: said, as: UTF8.self).contains("following"), case let chunk = err.fileHandleForReading.availableData, !chunk.isEmpty {
-            said.append(chunk)
-        }
+        let (process, out) = try Self.followingTail(daemon, count: 3)
         let client = try daemon.client()
         #expect(try client.request(["type": "call.offered", "call": "w1", "caller": "07700 900602"]).ok)
         #expect(try client.request(["type": "abuse", "call": "w1", "kind": "threat", "agent": "a1"]).ok)

@@ -51,9 +51,7 @@ extension EngineState {
 
     /// Marks a caller's incidents forgiven (all unforgiven ones, or one), keeping the record.
     mutating func forgive(caller presented: String, reason: String, incident: Int64?, grace: Double? = nil, by: String, now: Double) throws(EngineError) -> Step<ForgiveOutcome> {
-        guard !reason.allSatisfy(\.isWhitespace) else {
-            throw .badRequest("a reason is required: it is kept in the record")
-        }
+        try Self.requireReason(reason)
         let policy = policy.policy
         let caller = policy.numbering.normalise(presented)
         guard let key = caller.key else { throw .badRequest("the anonymous class has no history to forgive") }
