@@ -27,9 +27,8 @@ struct AlertQueueEndToEndTests {
         let release = daemon.directory.appendingPathComponent("release").path
         let script = daemon.directory.appendingPathComponent("page-security").path
         // Holds its slot until the test releases it.
-        try "#!/bin/sh\nwhile [ ! -e '\(release)' ]; do sleep 0.05; done\n".write(toFile: script, atomically: true, encoding: .utf8)
-        chmod(script, 0o755)
-        try daemon.usePolicy(try Daemon.shippedPolicyText() + "\nalert:\n  command: [\(script)]\n  timeout: 10m\n")
+        let command = try AlertScript.write("while [ ! -e '\(release)' ]; do sleep 0.05; done\n", to: script)
+        try daemon.usePolicy(try Daemon.shippedPolicyText() + "\nalert:\n  command: \(command)\n  timeout: 10m\n")
         try daemon.start()
         defer { FileManager.default.createFile(atPath: release, contents: nil) }
 

@@ -73,11 +73,10 @@ struct LadderEndToEndTests {
         let output = directory.appendingPathComponent("alert.env").path
         let script = directory.appendingPathComponent("page-security").path
         // The same command hears the agent's welfare event after the threat: this test reads the alert.
-        try "#!/bin/sh\n[ \"$CALLWARDEN_EVENT\" = agent.welfare ] && exit 0\nenv | grep '^CALLWARDEN_' | sort > \(output).tmp && mv \(output).tmp \(output)\n".write(toFile: script, atomically: true, encoding: .utf8)
-        chmod(script, 0o755)
+        let command = try AlertScript.write("[ \"$CALLWARDEN_EVENT\" = agent.welfare ] && exit 0\nenv | grep '^CALLWARDEN_' | sort > \(output).tmp && mv \(output).tmp \(output)\n", to: script)
         let policy = directory.appendingPathComponent("policy.yaml").path
         let shipped = try String(contentsOfFile: Daemon.shippedPolicy, encoding: .utf8)
-        try (shipped + "\nalert:\n  command: [\(script)]\n  timeout: 5s\n").write(toFile: policy, atomically: true, encoding: .utf8)
+        try (shipped + "\nalert:\n  command: \(command)\n  timeout: 5s\n").write(toFile: policy, atomically: true, encoding: .utf8)
 
         let daemon = try Daemon(policy: policy).start()
         let client = try daemon.client()

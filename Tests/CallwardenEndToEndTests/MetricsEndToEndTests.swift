@@ -64,9 +64,8 @@ struct MetricsEndToEndTests {
         let daemon = try Daemon()
         let script = daemon.directory.appendingPathComponent("page-security").path
         // Succeeds for one incident, fails for the other: the incident id is in its environment.
-        try "#!/bin/sh\n[ \"$CALLWARDEN_CALLER\" = '+447700900001' ]\n".write(toFile: script, atomically: true, encoding: .utf8)
-        chmod(script, 0o755)
-        try daemon.usePolicy(try Daemon.shippedPolicyText() + "\nalert:\n  command: [\(script)]\n  timeout: 1m\n")
+        let command = try AlertScript.write("[ \"$CALLWARDEN_CALLER\" = '+447700900001' ]\n", to: script)
+        try daemon.usePolicy(try Daemon.shippedPolicyText() + "\nalert:\n  command: \(command)\n  timeout: 1m\n")
         let metricsSocket = daemon.directory.appendingPathComponent("metrics.sock").path
         try daemon.start(extraArguments: ["--metrics", "unix:\(metricsSocket)"])
         let client = try daemon.client()

@@ -162,9 +162,8 @@ struct SupervisorEndToEndTests {
         let daemon = try Daemon()
         let output = daemon.directory.appendingPathComponent("alert.env").path
         let script = daemon.directory.appendingPathComponent("page-supervisor").path
-        try "#!/bin/sh\nenv | grep '^CALLWARDEN_' | sort > \(output).tmp && mv \(output).tmp \(output)\n".write(toFile: script, atomically: true, encoding: .utf8)
-        chmod(script, 0o755)
-        try daemon.usePolicy(try Self.policy(supervisorTimeout: "10m", extra: "\nalert:\n  command: [\(script)]\n  timeout: 5s\n"))
+        let command = try AlertScript.write("env | grep '^CALLWARDEN_' | sort > \(output).tmp && mv \(output).tmp \(output)\n", to: script)
+        try daemon.usePolicy(try Self.policy(supervisorTimeout: "10m", extra: "\nalert:\n  command: \(command)\n  timeout: 5s\n"))
         try daemon.start()
         let watcher = try daemon.client()
         _ = try watcher.request(["type": "supervise"])

@@ -32,9 +32,8 @@ struct WelfareEndToEndTests {
         let daemon = try Daemon()
         let output = daemon.directory.appendingPathComponent("alerts").path
         let script = daemon.directory.appendingPathComponent("tell-supervisor").path
-        try "#!/bin/sh\necho \"$CALLWARDEN_EVENT $CALLWARDEN_AGENT $CALLWARDEN_RULE\" >> '\(output)'\n".write(toFile: script, atomically: true, encoding: .utf8)
-        chmod(script, 0o755)
-        try daemon.usePolicy(try Daemon.shippedPolicyText() + "\nalert:\n  command: [\(script)]\n")
+        let command = try AlertScript.write("echo \"$CALLWARDEN_EVENT $CALLWARDEN_AGENT $CALLWARDEN_RULE\" >> '\(output)'\n", to: script)
+        try daemon.usePolicy(try Daemon.shippedPolicyText() + "\nalert:\n  command: \(command)\n")
         try daemon.start()
         let feed = try daemon.client()
         #expect(try feed.request(["type": "tail"]).ok)

@@ -53,8 +53,13 @@ extension ProcessEnvironmentTests {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await service.run() }
                 let deadline = ContinuousClock.now.advanced(by: .seconds(60))
+                // Polls without blocking and sleeps between polls: a blocking wait here would hold
+                // one of the few shared worker threads that the service itself needs to run,
+                // while other tests may be holding the rest.
                 while !done(received.count), ContinuousClock.now < deadline {
-                    if let message = socket.receive(timeout: .milliseconds(50)) { received.append(message) }
+                    let messages = socket.drain()
+                    if messages.isEmpty { try? await Task.sleep(for: .milliseconds(20)) }
+                    received += messages
                 }
                 group.cancelAll()
             }
