@@ -23,6 +23,8 @@ public struct StatusReport: Sendable {
     public var storeBytes: Int
     /// Set while the record cannot be written: writes are refused, routing goes on from memory.
     public var recordDegraded: RecordDegradedReport?
+    /// How this node stands with the shared record; nil for a node on its own.
+    public var sharedRecord: SharedRecordReport? = nil
 }
 
 /// How long the record has been unwritable, and how many writes were refused meanwhile.
@@ -52,6 +54,7 @@ public enum ReloadOutcome: Sendable {
 extension Engine {
     public func status() async -> StatusReport {
         let figures = try? await store.figures()
+        let shared = sharedRecordReport()
         return state.withLock { state in
             StatusReport(
                 uptime: clock() - startedAt, requests: state.counters.requests, routes: state.counters.routes,
@@ -59,7 +62,8 @@ extension Engine {
                 exemptions: state.exemptions.all.count { $0.isActive(at: clock()) }, openCalls: state.calls.count, trackedCallers: state.histories.count,
                 incidents: state.incidentCount, policyName: state.policy.policy.name, policyHash: state.policy.hash,
                 policyPath: state.policy.path, storePath: store.path, storeBytes: figures?.bytes ?? 0,
-                recordDegraded: state.degraded.map { RecordDegradedReport(since: $0.since, failedWrites: $0.failedWrites) })
+                recordDegraded: state.degraded.map { RecordDegradedReport(since: $0.since, failedWrites: $0.failedWrites) },
+                sharedRecord: shared)
         }
     }
 
@@ -116,12 +120,14 @@ extension Engine {
 
     /// One sentence for `systemctl status`: traffic since start and the policy in force.
     public func statusLine() -> String {
-        state.withLock { state in
+        let shared = sharedRecordReport()?.statusPrefix
+        return state.withLock { state in
             let routed = state.counters.routes.values.reduce(0, +)
             var line = "Serving; \(Self.count(routed, "call")) routed, \(Self.count(state.incidentCount, "incident")) on record, \(Self.count(state.calls.count, "call")) open; policy \(state.policy.policy.name) (\(state.policy.hash))."
             if let degraded = state.degraded {
                 line = "Record degraded: cannot be written, \(degraded.failedWrites) write(s) refused; routing from memory. " + line
             }
+            if let shared { line = shared + " " + line }
             if let rejection = state.lastRejection { line += " Last reload refused (\(rejection)); previous policy kept." }
             return line
         }

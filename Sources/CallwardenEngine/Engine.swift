@@ -30,6 +30,8 @@ public final class Engine: Sendable {
     let deadlines = DeadlineBell()
     /// Hears what was decided and recorded, after the lock is released (the metrics endpoint).
     let meter: any EngineMeter
+    /// Tells how this node stands with the shared record, for a node of a cluster.
+    let sharedRecordReporter = Locked<(@Sendable () -> SharedRecordReport)?>(nil)
 
     /// Builds the engine and loads every caller's history, and the calls that were open, from the
     /// record.

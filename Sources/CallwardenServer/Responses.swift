@@ -160,6 +160,26 @@ enum Responses {
                 object.field("refused_writes", degraded.failedWrites)
             }
         }
+        if let shared = report.sharedRecord { write(shared, to: &writer) }
+    }
+
+    /// A node of a cluster: the shared record it ships to and learns from.
+    static func write(_ shared: SharedRecordReport, to writer: inout JSONWriter) {
+        writer.object("shared_record") { object in
+            object.field("address", shared.address)
+            object.field("node", shared.node)
+            // "connected", or "unreachable" while writes are spooled (or refused, spool off).
+            object.field("state", shared.unreachable == nil ? "connected" : "unreachable")
+            if let unreachable = shared.unreachable {
+                object.field("unreachable_since", EventTime.format(unreachable.since))
+                object.field("reason", unreachable.reason)
+            }
+            object.field("spool", shared.spools)
+            object.field("committed_through", shared.committedThrough)
+            object.field("shipped_through", shared.shippedThrough)
+            object.field("peers_through", shared.peersThrough)
+            object.field("peer_entries", shared.peerEntriesApplied)
+        }
     }
 
     static func write(_ alerts: AlertRunner.Figures, to writer: inout JSONWriter) {

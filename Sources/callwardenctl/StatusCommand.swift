@@ -23,6 +23,7 @@ struct StatusCommand: ControlCommand {
         if store["state"]?.string == "degraded" {
             Output.line("          DEGRADED since \(store["degraded_since"].text): the record cannot be written; \(store["refused_writes"].text) write(s) refused, routing from memory (see the journal)")
         }
+        if let shared = answer["shared_record"], shared.object != nil { Self.describe(shared: shared) }
         Output.line("  calls   \(answer["open_calls"].text) open")
         Output.line("  routes  " + Self.pairs(answer["routes"]))
         Output.line("  requests " + Self.pairs(answer["requests"]))
@@ -41,6 +42,23 @@ struct StatusCommand: ControlCommand {
             if (alerts["dropped"]?.double ?? 0) > 0 { line += ", \(alerts["dropped"].text) NOT RUN (queue full; see the journal)" }
             Output.line(line)
         }
+    }
+
+    /// A node of a cluster: where the shared record is and whether this node's writes reach it.
+    static func describe(shared: JSONValue) {
+        Output.line("  shared  \(shared["address"].text), as node \(shared["node"].text)")
+        if shared["state"]?.string == "unreachable" {
+            let writes = shared["spool"]?.bool == false ? "writes refused" : "writes spooled in the local record"
+            Output.line("          UNREACHABLE since \(shared["unreachable_since"].text) (\(shared["reason"].text)): \(writes), routing from memory (see the journal)")
+        } else {
+            Output.line("          connected; writes acknowledged once committed there")
+        }
+        let committed = shared["committed_through"]?.int64 ?? 0, shipped = shared["shipped_through"]?.int64 ?? 0
+        if committed > shipped {
+            Output.line("          own entries after \(shipped) through \(committed) still to ship")
+        }
+        let peers = shared["peer_entries"]?.int64 ?? 0
+        Output.line("          \(peers) \(peers == 1 ? "entry" : "entries") from other nodes taken in since start")
     }
 
     static func pairs(_ value: JSONValue?) -> String {
