@@ -1,5 +1,6 @@
 import CallwardenLocking
 import CallwardenCore
+import CallwardenRecord
 import CallwardenStore
 import Foundation
 import Logging
@@ -32,6 +33,8 @@ public final class Engine: Sendable {
     let meter: any EngineMeter
     /// Tells how this node stands with the shared record, for a node of a cluster.
     let sharedRecordReporter = Locked<(@Sendable () -> SharedRecordReport)?>(nil)
+    /// Walks the shared record's chain, for a node of a cluster (`verify`).
+    let sharedRecordVerifier = Locked<(@Sendable () async throws -> ChainReport)?>(nil)
 
     /// Builds the engine and loads every caller's history, and the calls that were open, from the
     /// record.

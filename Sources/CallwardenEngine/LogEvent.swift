@@ -23,6 +23,10 @@ public enum LogEvent: String, Sendable, CaseIterable {
     case supervisorNeeded = "e0d896e66d574cb3ab8dc2b1fd03e114"
     case supervisorAnswered = "fd9defd9f5a64edb9bb9d5e1b8b3dbdd"
     case supervisorTimedOut = "a30b75ad43a44860a4c4ed7d3c401f5f"
+    /// A node of a cluster lost the shared record: writes spool (or are refused).
+    case sharedRecordUnreachable = "3fadedf945e74bb7b34c4e87e21dd46f"
+    /// The shared record answers again and every spooled write has reached it.
+    case sharedRecordReachable = "6e22046d4b244ab296ee091021d3a292"
 
     /// Metadata key under which the id travels.
     public static let metadataKey = "message_id"

@@ -1,4 +1,6 @@
 import CallwardenLocking
+import CallwardenRecord
+import Logging
 
 /// How this node stands with the shared record it belongs to (a cluster of nodes sharing one
 /// PostgreSQL record), for `status` and the service manager's status line. The engine only
@@ -71,5 +73,26 @@ extension Engine {
 
     func sharedRecordReport() -> SharedRecordReport? {
         sharedRecordReporter.withLock { $0 }?()
+    }
+
+    /// Given by a node of a cluster: `verify` walks the shared chain with it too.
+    public func verifySharedRecord(with verifier: @escaping @Sendable () async throws -> ChainReport) {
+        sharedRecordVerifier.withLock { $0 = verifier }
+    }
+
+    /// The shared chain's walk, for a node of a cluster; nil for a node on its own.
+    public func verifySharedRecord() async throws(EngineError) -> ChainReport? {
+        guard let verifier = sharedRecordVerifier.withLock({ $0 }) else { return nil }
+        let report: ChainReport
+        do {
+            report = try await verifier()
+        } catch {
+            logger.error("The shared record could not be read for verify: \(error)")
+            throw .unavailable("the shared record cannot be read just now; the daemon's journal says why")
+        }
+        if let problem = report.problem {
+            logger.error("The shared record does not verify: \(problem)", metadata: ["entry": .string(String(problem.entry)), "problem": .string(problem.kind.rawValue)])
+        }
+        return report
     }
 }

@@ -161,7 +161,12 @@ public struct RequestHandler: Sendable {
                 }
             case .verify:
                 let report = try await engine.verifyRecord()
-                return success(id: id, type: type) { Responses.write(report, to: &$0) }
+                let shared = try await engine.verifySharedRecord()
+                return success(id: id, type: type) { writer in
+                    Responses.write(report, to: &writer)
+                    // A node of a cluster: the shared chain, walked whole.
+                    if let shared { writer.object("shared") { Responses.write(shared, to: &$0) } }
+                }
             case .export(let caller, let since, let after, let limit):
                 let page = try await engine.exportRecord(caller: caller, since: since, after: after, limit: limit)
                 return success(id: id, type: type) { Responses.write(page, to: &$0) }

@@ -43,7 +43,18 @@ struct VerifyCommand: ControlCommand {
                 Output.line("\(answer["entries"].text) entries before it verified. Keep the file as it is for investigation; restore the record from a backup or an export to go on.")
             }
         }
+        let shared = answer["shared"]
+        let sharedVerified = shared?.object == nil || shared["verified"]?.bool == true
+        if !options.json, shared?.object != nil {
+            if sharedVerified {
+                Output.line("The shared record verifies: \(shared["entries"].text) entries from every node chained without a break. Head: entry \(shared["head"]["id"].text).")
+            } else {
+                let problem = shared["problem"]
+                Output.line("The shared record does NOT verify: entry \(problem["entry"].text) (\(problem["kind"].text)): \(problem["message"].text).")
+            }
+        }
         if !verified { throw ControlFailure(ExitStatus.verifyFailed, "the record does not verify") }
+        if !sharedVerified { throw ControlFailure(ExitStatus.verifyFailed, "the shared record does not verify") }
     }
 
     static func purged(_ count: Int64) -> String {
