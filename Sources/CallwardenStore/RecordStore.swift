@@ -115,8 +115,10 @@ public final class RecordStore: Sendable {
     /// Awaited after each batch that holds entries commits, with those entries in id order, before
     /// the batch's writes are answered: a client's acknowledgement waits for it (a node of a
     /// cluster ships the entries to the shared record here). Batches are told one at a time, in
-    /// commit order; the next batch commits only once the hook returns. It cannot fail the write:
-    /// the entries are durable in this record whatever it does. One hook; a second replaces it.
+    /// commit order; the next batch commits only once the hook returns, so it must never wait for
+    /// a write of this record (that write would wait for it), and the writer stops only once it
+    /// has returned. It cannot fail the write: the entries are durable in this record whatever it
+    /// does. One hook; a second replaces it.
     public func onCommitted(_ hook: @escaping @Sendable ([StoredEntry]) async -> Void) {
         writer.onCommitted(hook)
     }

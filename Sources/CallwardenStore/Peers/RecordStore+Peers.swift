@@ -19,8 +19,8 @@ extension RecordStore {
         let limit = min(limit, Self.maximumEntriesAfter)
         return try await pool.read { db in
             try Self.reportingDamage(path) {
-                try KnownEntry.fetchAll(db, "SELECT \(StoredEntry.columns) FROM entries WHERE id > ? ORDER BY id LIMIT ?", [after, limit], KnownEntry.init(ownRow:))
-                    .map(\.stored)
+                try Row.fetchAll(db, sql: "SELECT \(StoredEntry.columns) FROM entries WHERE id > ? ORDER BY id LIMIT ?", arguments: [after, limit])
+                    .compactMap(StoredEntry.init(row:))
             }
         }
     }
