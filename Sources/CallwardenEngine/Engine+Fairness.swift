@@ -37,7 +37,7 @@ extension Engine {
 
     public func addExemption(_ request: ExemptionRequest, by: String) throws(EngineError) -> Recorded<Exemption> {
         let now = clock()
-        let (exemption, ticket) = try perform { state throws(EngineError) in try state.addExemption(request, by: by, now: now) }
+        let (exemption, ticket) = try performWrite { state throws(EngineError) in try state.addExemption(request, by: by, now: now) }
         return Recorded(value: exemption, ticket: ticket) { [logger] in
             logger.notice("Exemption \(exemption.id) added for \(exemption.target): \(exemption.reason)", metadata: Self.metadata(exemption, by: by))
         }
@@ -45,7 +45,7 @@ extension Engine {
 
     public func removeExemption(id: Int64, reason: String, by: String) throws(EngineError) -> Recorded<Exemption> {
         let now = clock()
-        let (exemption, ticket) = try perform { state throws(EngineError) in try state.removeExemption(id: id, reason: reason, by: by, now: now) }
+        let (exemption, ticket) = try performWrite { state throws(EngineError) in try state.removeExemption(id: id, reason: reason, by: by, now: now) }
         return Recorded(value: exemption, ticket: ticket) { [logger] in
             logger.notice("Exemption \(exemption.id) for \(exemption.target) removed: \(reason)", metadata: Self.metadata(exemption, by: by))
         }
@@ -58,7 +58,7 @@ extension Engine {
 
     public func review(caller: String, decision: ReviewDecision, reason: String, by: String) throws(EngineError) -> Recorded<ReviewOutcome> {
         let now = clock()
-        let (outcome, ticket) = try perform { state throws(EngineError) in
+        let (outcome, ticket) = try performWrite { state throws(EngineError) in
             try state.review(caller: caller, decision: decision, reason: reason, by: by, now: now)
         }
         return Recorded(value: outcome, ticket: ticket) { [logger] in

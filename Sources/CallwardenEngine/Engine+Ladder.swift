@@ -9,7 +9,7 @@ import Logging
 extension Engine {
     public func warning(call id: String, agent: String?, at: Double?) throws(EngineError) -> Recorded<Bool> {
         let now = time(at)
-        let (done, ticket) = try perform { state throws(EngineError) in try state.warning(call: id, agent: agent, now: now) }
+        let (done, ticket) = try performWrite { state throws(EngineError) in try state.warning(call: id, agent: agent, now: now) }
         return Recorded(value: done, ticket: ticket)
     }
 
@@ -17,7 +17,7 @@ extension Engine {
     /// - Parameter reason: the supervisor's words, kept in the record with the verdict.
     public func verdict(call id: String, approve: Bool, supervisor: String?, reason: String? = nil, at: Double?) throws(EngineError) -> Recorded<Bool> {
         let now = time(at)
-        let (done, ticket) = try perform { state throws(EngineError) in
+        let (done, ticket) = try performWrite { state throws(EngineError) in
             try state.verdict(call: id, approve: approve, supervisor: supervisor, reason: reason, now: now)
         }
         return Recorded(value: done, ticket: ticket)
@@ -26,7 +26,7 @@ extension Engine {
     /// Whether the agent may end the call now; the request and its answer are recorded.
     public func hangupRequest(call id: String, agent: String?, at: Double?) throws(EngineError) -> Recorded<HangupDecision> {
         let now = time(at)
-        let ((decision, caller), ticket) = try perform { state throws(EngineError) in
+        let ((decision, caller), ticket) = try performWrite { state throws(EngineError) in
             try state.hangupRequest(call: id, agent: agent, now: now)
         }
         // A new supervisor request may have a deadline sooner than the timeout service's next look.
@@ -43,7 +43,7 @@ extension Engine {
     /// Ends a call; answers the incidents nuisance detection recorded because of it.
     public func callEnded(call id: String, by: String?, outcome: String?, at: Double?) throws(EngineError) -> Recorded<[Int64]> {
         let now = time(at)
-        let ((detected, policyMeter), ticket) = try perform { state throws(EngineError) in
+        let ((detected, policyMeter), ticket) = try performWrite { state throws(EngineError) in
             try state.callEnded(call: id, by: by, outcome: outcome, now: now).with(state.policyMeter)
         }
         return Recorded(value: detected.map(\.incident), ticket: ticket) { [logger] in

@@ -61,7 +61,7 @@ extension Engine {
     /// Records an incident: applied to memory at once, acknowledged once durable.
     public func recordAbuse(_ report: AbuseReport) throws(EngineError) -> Recorded<AbuseOutcome> {
         let now = time(report.at)
-        let ((outcome, policyMeter), ticket) = try perform { state throws(EngineError) in
+        let ((outcome, policyMeter), ticket) = try performWrite { state throws(EngineError) in
             try state.recordAbuse(report, now: now).with(state.policyMeter)
         }
         return Recorded(value: outcome, ticket: ticket) { [self] in
@@ -76,7 +76,7 @@ extension Engine {
     ///   restore a restriction; nil: the policy's `forgiveness.grace`.
     public func forgive(caller presented: String, reason: String, incident: Int64?, grace: Double? = nil, by: String, at: Double?) throws(EngineError) -> Recorded<ForgiveOutcome> {
         let now = time(at)
-        let (outcome, ticket) = try perform { state throws(EngineError) in
+        let (outcome, ticket) = try performWrite { state throws(EngineError) in
             try state.forgive(caller: presented, reason: reason, incident: incident, grace: grace, by: by, now: now)
         }
         return Recorded(value: outcome, ticket: ticket) { [logger] in

@@ -64,6 +64,7 @@ public final class Engine: Sendable {
             policy: policy, histories: index.histories, incidentCount: index.incidents, calls: calls, nextID: store.nextID,
             exemptions: index.exemptions, agents: index.agents, supervision: supervision)
         initial.policyMeter = meter.meter(for: policy.policy)
+        initial.peerThrough = index.peerThrough
         state = Locked(initial)
         store.onBatchOutcome { [weak self] outcome in self?.batch(outcome) }
         if !index.openCalls.isEmpty {

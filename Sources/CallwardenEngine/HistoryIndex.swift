@@ -17,6 +17,9 @@ struct HistoryIndex {
     private var calls: [String: OpenCalls.Call] = [:]
     /// Hang-up requests answered `supervisor_required` with no verdict or end since, by call.
     private var asks: [String: RecordedAsk] = [:]
+    /// Per node of a cluster, the highest origin id of its entries folded in: the engine folds
+    /// in only what lies beyond (`EngineState.peerThrough`).
+    var peerThrough: [Int: Int64] = [:]
 
     /// A `hangup.request` entry that asked for a supervisor.
     struct RecordedAsk {
@@ -61,86 +64,45 @@ struct HistoryIndex {
         let types: [EntryType] = [
             .incident, .forgiveness, .callEnd, .callStart, .warning, .verdict, .hangupRequest, .exemption, .exemptionEnd, .review,
         ]
-        try store.forEachEntry(ofTypes: types) { stored in
-            index.apply(stored)
+        try store.forEachEntryAndOrigin(ofTypes: types) { stored, origin in
+            index.apply(stored, origin: origin)
         }
         return index
     }
 
-    /// Folds one recorded entry into the summary, in record order.
-    mutating func apply(_ stored: StoredEntry) {
+    /// Folds one recorded entry into the summary, in record order (`RecordedEntryFold`). Another
+    /// node's entry (a cluster's `peer_entries`) is folded in as `EngineState.applyPeerEntries`
+    /// folds it when it arrives: not into the agents' counters (agents are each node's own), and
+    /// it asks no supervisor here (the node that answered the hang-up request follows it), though
+    /// its verdict or the call's end closes a request this node asked.
+    mutating func apply(_ stored: StoredEntry, origin: EntryOrigin = .own) {
         let entry = stored.entry
-        applyToLadder(entry, recordedAt: stored.recordedAt)
-        applyToSupervision(entry, id: stored.id)
-        if entry.type == .exemption || entry.type == .exemptionEnd {
-            exemptions.apply(stored)
-            return
+        if let call = entry.call {
+            // Expiry goes by the daemon's clock: when this daemon recorded the call's start.
+            calls[call] = OpenCalls.Call.folding(entry, into: calls[call], openedAt: stored.recordedAt)
         }
-        if entry.type == .incident, let policy, entry.at >= agentsSince, let agent = entry.agent, let kind = entry.kind {
+        applyToSupervision(entry, id: stored.id, asks: origin == .own)
+        exemptions.apply(stored)
+        if case .peer(let node, _) = origin {
+            peerThrough[node] = Swift.max(peerThrough[node] ?? 0, stored.id)
+        } else if entry.type == .incident, let policy, entry.at >= agentsSince, let agent = entry.agent, let kind = entry.kind {
             // Rebuilt as it was lived, so a rule that spoke before a restart does not speak again.
             _ = agents.record(incident: stored.id, agent: agent, at: entry.at, kind: kind, call: entry.call, policy: policy)
         }
-        guard let caller = entry.caller else {
-            if entry.type == .incident { incidents += 1 }
-            return
-        }
-        switch entry.type {
-        case .incident:
-            histories.addIncident(id: stored.id, entry)
-            incidents += 1
-        case .forgiveness:
-            histories.applyForgiveness(entry)
-        case .review:
-            histories[caller]?.applyMarks(of: entry)
-        case .callEnd:
-            // A calm call counts in the caller's favour only once they have a history.
-            guard entry.outcome == "resolved", histories[caller] != nil else { return }
-            histories[caller]?.resolvedCalls.append(entry.at)
-        default:
-            return
-        }
+        histories.fold(stored, incidents: &incidents)
     }
 
     /// Follows each call's supervisor request as the engine does: asked by a `supervisor_required`
-    /// answer (the first one, while none is pending), closed by a verdict, by a hang-up the ladder
-    /// authorised at the deadline, or by the call's end.
-    private mutating func applyToSupervision(_ entry: NewEntry, id: Int64) {
+    /// answer (the first one, while none is pending; only when `asks`), closed by a verdict, by a
+    /// hang-up the ladder authorised at the deadline, or by the call's end.
+    private mutating func applyToSupervision(_ entry: NewEntry, id: Int64, asks canAsk: Bool) {
         guard let call = entry.call else { return }
         switch entry.type {
         case .hangupRequest where entry.outcome == HangupDecision.Answer.supervisorRequired.rawValue:
-            guard asks[call] == nil, calls[call] != nil else { return }
+            guard canAsk, asks[call] == nil, calls[call] != nil else { return }
             asks[call] = RecordedAsk(entry: id, at: entry.at, agent: entry.agent, rule: entry.rule ?? "supervisor-required", reason: entry.note ?? "")
         case .hangupRequest where entry.rule == "supervisor-timeout", .verdict, .callEnd:
             asks[call] = nil
-        default:
-            return
-        }
-    }
-
-    private mutating func applyToLadder(_ entry: NewEntry, recordedAt: Double) {
-        guard let id = entry.call else { return }
-        switch entry.type {
-        case .callStart:
-            // Expiry goes by the daemon's clock: when this daemon recorded the call's start.
-            var call = OpenCalls.Call(id: id, caller: entry.caller.map(Caller.known) ?? .anonymous, offeredAt: entry.at, openedAt: recordedAt)
-            call.startRecorded = true
-            // The caller id's trust from the offer: later incidents in the call carry it, as they
-            // would have had the daemon not restarted.
-            if let trust = entry.attestation.flatMap(CallerIDTrust.init(rawValue:)) {
-                call.trust = trust
-                call.trustReported = true
-            }
-            calls[id] = call
-        case .incident:
-            if let kind = entry.kind { calls[id]?.ladder.recordAbuse(at: entry.at, kind: kind) }
-        case .warning:
-            calls[id]?.ladder.recordWarning(at: entry.at)
-        case .verdict:
-            calls[id]?.ladder.recordVerdict(at: entry.at, entry.outcome == "approve" ? .approve : .deny)
-        case .hangupRequest where entry.outcome == HangupDecision.Answer.supervisorRequired.rawValue:
-            calls[id]?.ladder.recordSupervisorAsked(at: entry.at)
-        case .callEnd:
-            calls[id] = nil
         default:
             return
         }

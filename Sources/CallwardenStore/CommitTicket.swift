@@ -32,6 +32,14 @@ public final class CommitTicket: Sendable {
         }
     }
 
+    /// Whether the ticket has its outcome: its writes are answered.
+    var isComplete: Bool {
+        state.withLock { state in
+            if case .done = state { return true }
+            return false
+        }
+    }
+
     /// Returns the entries as stored once their commit is durable; throws if it failed (nothing
     /// of this ticket was recorded then).
     public func wait() async throws -> [StoredEntry] {

@@ -38,18 +38,23 @@ final class GroupCommitWriter: Sendable {
     private let ring: AsyncStream<Void>.Continuation
     private let observer: Locked<(@Sendable (BatchOutcome) -> Void)?> = Locked(nil)
     private let timingObserver: Locked<(@Sendable (Duration, Int) -> Void)?> = Locked(nil)
+    private let committedHook: Locked<(@Sendable ([StoredEntry]) async -> Void)?> = Locked(nil)
 
     /// - Parameter head: the chain head as read from the record; its id has been range-checked
     ///   (`ChainHead.fetch`), so the next id cannot overflow.
-    init(pool: DatabasePool, head: ChainHead, logger: Logger) {
+    /// - Parameter idFloor: the least id the next entry may have (in `RecordLimits.ids`).
+    init(pool: DatabasePool, head: ChainHead, idFloor: Int64 = 1, logger: Logger) {
         self.pool = pool
         self.logger = logger
-        state = Locked(State(head: head, nextID: head.lastID + 1))
+        state = Locked(State(head: head, nextID: max(head.lastID + 1, idFloor)))
         (doorbell, ring) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// The id the next entry queued will get.
     var nextID: Int64 { state.withLock { $0.nextID } }
+
+    /// The id of the last entry committed: the chain head's.
+    var lastCommittedID: Int64 { state.withLock { $0.head.lastID } }
 
     /// Queues `entries` (possibly none: a barrier that completes once everything queued before
     /// it has committed). Never waits.
@@ -87,6 +92,12 @@ final class GroupCommitWriter: Sendable {
     /// that whoever keeps state derived from queued entries can keep it true to the record.
     func onOutcome(_ observer: @escaping @Sendable (BatchOutcome) -> Void) {
         self.observer.withLock { $0 = observer }
+    }
+
+    /// Awaited with each committed batch's entries, after the outcome observer and before the
+    /// batch's tickets complete (see `RecordStore.onCommitted`).
+    func onCommitted(_ hook: @escaping @Sendable ([StoredEntry]) async -> Void) {
+        committedHook.withLock { $0 = hook }
     }
 
     /// Told how long each committed batch took and how many entries it held, after its tickets
@@ -156,6 +167,11 @@ final class GroupCommitWriter: Sendable {
             let took = started.duration(to: .now)
             state.withLock { $0.head = newHead }
             if let last = ids.last { observer.withLock { $0 }?(.committed(through: last)) }
+            // Awaited here, so the next batch waits for it too: the hook hears batches in commit
+            // order, one at a time. The batch is durable already; only its answers wait.
+            if !ids.isEmpty, let hook = committedHook.withLock({ $0 }) {
+                await hook(stored.flatMap { $0 })
+            }
             for (pending, entries) in zip(batch, stored) {
                 pending.ticket.complete(.success(entries))
             }

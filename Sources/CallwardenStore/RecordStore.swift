@@ -1,4 +1,5 @@
 import CallwardenLocking
+import CallwardenRecord
 import Foundation
 import GRDB
 import Logging
@@ -20,10 +21,21 @@ public final class RecordStore: Sendable {
     let purging = Locked(false)
     /// The purge index export pages last used (see `RecordStore+Export`).
     let exportPurges = Locked<CachedPurgeIndex?>(nil)
+    /// Whether `peer_entries` holds anything: while it does not (every standalone node), the
+    /// readers run their queries over `entries` alone, as before there were peers.
+    let holdsPeers: Locked<Bool>
 
     /// Opens (or creates) the record in `directory`, migrating it to the current schema.
     /// Refuses a damaged file rather than writing to it.
-    public init(directory: String, logger: Logger) throws {
+    /// - Parameter idFloor: the least id this node's next entry may have. A node of a cluster
+    ///   numbers its entries from its own range (node N from N << 40), so that ids are unique
+    ///   across the cluster without coordination; the next id is `max(last id + 1, idFloor)`. The
+    ///   jump leaves a gap, which verifies: each entry chains from the last one committed. Outside
+    ///   `RecordLimits.ids` it is refused.
+    public init(directory: String, logger: Logger, idFloor: Int64 = 1) throws {
+        guard RecordLimits.ids.contains(idFloor) else {
+            throw StoreError.badIDFloor(idFloor)
+        }
         try Self.makeDirectory(directory)
         path = (directory as NSString).appendingPathComponent(Self.fileName)
         var configuration = Configuration()
@@ -52,8 +64,13 @@ public final class RecordStore: Sendable {
         }
         guard synchronous == 2 else { throw StoreError.notDurable(path: path, synchronous: synchronous) }
         let pool = pool
-        let head = try Self.reportingDamage(path) { try pool.read { db in try ChainHead.fetchChecked(db) } }
-        writer = GroupCommitWriter(pool: pool, head: head, logger: logger)
+        let (head, peers) = try Self.reportingDamage(path) {
+            try pool.read { db in
+                (try ChainHead.fetchChecked(db), try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM peer_entries)") ?? false)
+            }
+        }
+        holdsPeers = Locked(peers)
+        writer = GroupCommitWriter(pool: pool, head: head, idFloor: idFloor, logger: logger)
     }
 
     /// Queues `entries` to be recorded in one transaction, in order; the ticket tells their ids at
@@ -94,6 +111,20 @@ public final class RecordStore: Sendable {
     public func onBatchOutcome(_ observer: @escaping @Sendable (BatchOutcome) -> Void) {
         writer.onOutcome(observer)
     }
+
+    /// Awaited after each batch that holds entries commits, with those entries in id order, before
+    /// the batch's writes are answered: a client's acknowledgement waits for it (a node of a
+    /// cluster ships the entries to the shared record here). Batches are told one at a time, in
+    /// commit order; the next batch commits only once the hook returns, so it must never wait for
+    /// a write of this record (that write would wait for it), and the writer stops only once it
+    /// has returned. It cannot fail the write: the entries are durable in this record whatever it
+    /// does. One hook; a second replaces it.
+    public func onCommitted(_ hook: @escaping @Sendable ([StoredEntry]) async -> Void) {
+        writer.onCommitted(hook)
+    }
+
+    /// The id of the last entry committed (the chain head's); 0 for a new record.
+    public var lastCommittedID: Int64 { writer.lastCommittedID }
 
     /// Told how long each batch that committed took, from the start of its transaction to its
     /// durable end, and how many entries it held; after its tickets are answered, so a slow

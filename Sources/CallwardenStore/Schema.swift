@@ -52,6 +52,9 @@ enum Schema {
         migrator.registerMigration("v4: exemption, exemption_end and review entries; attestation and until") { db in
             try rebuildEntriesForV4(db)
         }
+        migrator.registerMigration("v5: entries other nodes recorded, from the shared record") { db in
+            try createPeerEntries(db)
+        }
         return migrator
     }
 
@@ -106,5 +109,42 @@ enum Schema {
                 try db.execute(sql: "INSERT INTO sqlite_sequence (name, seq) VALUES ('entries', ?)", arguments: [sequence])
             }
         }
+    }
+
+    /// Entries other nodes of a cluster recorded, as this node learned them from the shared
+    /// record (`PeerEntry`). Not part of this node's chain: verify, export and purge read only
+    /// `entries`. `id` is the entry's origin id (unique across the cluster), `hash` its hash in
+    /// the shared chain, `shared_id` its place there; `received_at_us` is when this node stored
+    /// it, by its own clock, so that start-up folds each peer entry among this node's own entries
+    /// in the order this node came to know them, whatever the other node's clock said.
+    /// No AUTOINCREMENT: ids come from the other nodes. Types as v4 allows them.
+    static func createPeerEntries(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE peer_entries (
+                id INTEGER PRIMARY KEY,
+                recorded_at_us INTEGER NOT NULL,
+                type TEXT NOT NULL CHECK (type IN (\(v4Types))),
+                at_us INTEGER NOT NULL,
+                caller TEXT,
+                call TEXT,
+                kind TEXT CHECK (type <> 'incident' OR kind IS NOT NULL),
+                agent TEXT,
+                supervisor TEXT,
+                note TEXT,
+                ref INTEGER,
+                rule TEXT,
+                by TEXT,
+                outcome TEXT,
+                attestation TEXT,
+                until_us INTEGER,
+                hash TEXT NOT NULL CHECK (length(hash) = 64),
+                shared_id INTEGER NOT NULL UNIQUE,
+                node INTEGER NOT NULL,
+                received_at_us INTEGER NOT NULL
+            );
+            CREATE INDEX peer_entries_by_caller ON peer_entries(caller, id);
+            CREATE INDEX peer_entries_by_call ON peer_entries(call, id);
+            CREATE INDEX peer_entries_forgiveness_ref ON peer_entries(ref) WHERE type = 'forgiveness';
+            """)
     }
 }

@@ -1,3 +1,5 @@
+import CallwardenRecord
+
 /// Why the record could not be opened or written. Each says what to do about it.
 public enum StoreError: Error, Sendable, CustomStringConvertible {
     case cannotCreateDirectory(String, errno: Int32)
@@ -13,6 +15,11 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case earlierWriteFailed
     /// The record's ids have reached their maximum.
     case idsExhausted
+    /// The least id asked for this node's entries lies outside the ids the record can hold.
+    case badIDFloor(Int64)
+    /// An entry from the shared record cannot be stored as it is (`sharedID`: its place in the
+    /// shared chain): nothing of its batch was stored.
+    case badPeerEntry(sharedID: Int64, reason: String)
 
     public var description: String {
         switch self {
@@ -32,7 +39,10 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
             return "an earlier write failed; this one was not attempted"
         case .idsExhausted:
             return "the record's entry ids are exhausted"
-
+        case .badIDFloor(let floor):
+            return "the first id for this node's entries must be from \(RecordLimits.ids.lowerBound) to \(RecordLimits.ids.upperBound); got \(floor)"
+        case .badPeerEntry(let sharedID, let reason):
+            return "the shared record's entry \(sharedID) cannot be stored here: \(reason); nothing of its batch was stored"
         }
     }
 }

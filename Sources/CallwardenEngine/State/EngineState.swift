@@ -29,6 +29,12 @@ struct EngineState {
     var nextID: Int64
     /// Set while the record cannot be written; cleared by the next commit that lands.
     var degraded: Degraded?
+    /// Set while write requests are refused, with the reason they are told (`Engine.refuseWrites`).
+    var writesRefused: String?
+    /// Per node of a cluster, the highest origin id of its entries folded into memory. Each node's
+    /// entries reach the shared record in id order, so one at or below this is one memory holds
+    /// already (`applyPeerEntries`).
+    var peerThrough: [Int: Int64] = [:]
     /// Supervisor requests waiting for a verdict, by call.
     var supervision: PendingSupervision
     /// The last entry id the record has committed: notices wait until what caused them is past it.
