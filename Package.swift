@@ -16,8 +16,8 @@
 //   CallwardenServer ──► CallwardenReplay ──► CallwardenStore, CallwardenCore (`policy.test`), CallwardenLocking
 //   callwarden-bench ──► CallwardenReplay, CallwardenStore (the replay step), CallwardenCore, CallwardenProtocol
 //   CallwardenStore, CallwardenEngine, CallwardenServer, CallwardenReplay ──► CallwardenLocking ──► CThreadSanitizer
-//   CallwardenCluster ──► CallwardenStore, CallwardenRecord (a cluster's shared record in PostgreSQL: PostgresNIO)
-//   CallwardenClusterTests ──► CallwardenCluster, PostgresTestServer (a real PostgreSQL for tests: no callwarden module)
+//   CallwardenCluster ──► CallwardenStore, CallwardenRecord (a cluster's shared record in PostgreSQL, through PostgresNIO)
+//   PostgresTestServer (tests only: a real PostgreSQL run by the tests) ──► no callwarden module
 //
 // CallwardenExport reads and verifies an export file from its bytes, for callwardenctl and for
 // anyone who fuzzes or embeds the reader (the library product of the same name).

@@ -12,9 +12,9 @@ extension SharedRecord {
     /// here (purges delete from the node's local record only).
     public func verify() async throws -> ChainReport {
         try await reporting {
-            try await client.withTransaction(logger: logger) { connection in
+            try await withTransaction(timeout: nil) { [logger] connection in
                 _ = try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger).collect()
-                let headRows = try await connection.query("SELECT last_id, last_hash FROM callwarden_chain_head WHERE single = 1", logger: logger).collect()
+                let headRows = try await connection.query("SELECT last_id, last_hash::text FROM callwarden_chain_head WHERE single = 1", logger: logger).collect()
                 var head: ChainHeadMark?
                 if let row = headRows.first {
                     let mark = SharedRow(row)
@@ -23,10 +23,7 @@ extension SharedRecord {
                 var verifier = ChainVerifier(head: head)
                 let rows = try await connection.query(
                     """
-                    SELECT id, id::text AS id_text, recorded_at_us::text AS recorded_at_text, type, at_us::text AS at_text,
-                           caller, "call", kind, agent, supervisor, note, ref::text AS ref_text, rule, "by", outcome, attestation,
-                           until_us::text AS until_text, node::text AS node_text, origin::text AS origin_text, hash
-                    FROM callwarden_entries ORDER BY id
+                    SELECT id, \(unescaped: Self.chainColumns) FROM callwarden_entries ORDER BY id
                     """,
                     logger: logger
                 )
@@ -38,6 +35,14 @@ extension SharedRecord {
             }
         }
     }
+
+    /// Every column the chain hashes, in chain order (`ChainDigest.fieldNames`, its optional
+    /// fields, then `SharedEntryDigest.appendedFieldNames`), then the hash: each cast to text, so
+    /// that whatever a column was altered to hold is hashed as text rather than failing to decode.
+    static let chainColumns = [
+        "id", "recorded_at_us", "type", "at_us", "caller", "\"call\"", "kind", "agent", "supervisor", "note", "ref", "rule", "\"by\"", "outcome",
+        "attestation", "until_us", "node", "origin", "hash",
+    ].enumerated().map { index, column in "\(column)::text AS chain_\(index)" }.joined(separator: ", ")
 
     /// A row as the chain sees it: the fields of `ChainDigest.fieldNames`, the optional ones
     /// when not NULL, then `node` and `origin` (`SharedEntryDigest`).
@@ -64,7 +69,9 @@ extension SharedRecord {
     /// Where the shared chain ends: the last shared id (0 for an empty record) and its hash.
     public func head() async throws -> (id: Int64, hash: String) {
         try await reporting {
-            let rows = try await client.query("SELECT last_id, last_hash FROM callwarden_chain_head WHERE single = 1", logger: logger).collect()
+            let rows = try await withConnection(timeout: timeout) { [logger] connection in
+                try await connection.query("SELECT last_id, last_hash FROM callwarden_chain_head WHERE single = 1", logger: logger).collect()
+            }
             return try Self.head(rows)
         }
     }
@@ -72,7 +79,9 @@ extension SharedRecord {
     /// How many entries the shared record holds, for status.
     public func entryCount() async throws -> Int64 {
         try await reporting {
-            let rows = try await client.query("SELECT count(*) FROM callwarden_entries", logger: logger).collect()
+            let rows = try await withConnection(timeout: timeout) { [logger] connection in
+                try await connection.query("SELECT count(*) FROM callwarden_entries", logger: logger).collect()
+            }
             guard let row = rows.first else { return 0 }
             return try SharedRow(row).integer(0, "count", in: 0...Int64.max)
         }

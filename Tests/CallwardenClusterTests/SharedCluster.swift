@@ -18,13 +18,13 @@ struct SharedCluster {
     }
 
     /// Runs `body` against a fresh server with a record for each of `nodes`; stops it all after.
-    static func with(nodes: [Int], prepare: Bool = true, _ body: (SharedCluster) async throws -> Void) async throws {
+    static func with(nodes: [Int], prepare: Bool = true, timeout: Duration = .seconds(30), _ body: (SharedCluster) async throws -> Void) async throws {
         let server = try PostgresServer().start()
         defer { server.close() }
         let address = try SharedRecordAddress.parse(server.address)
         var records: [Int: SharedRecord] = [:]
         for node in nodes {
-            records[node] = SharedRecord(address: address, password: server.password, logger: logger(node))
+            records[node] = SharedRecord(address: address, password: server.password, logger: logger(node), timeout: timeout)
         }
         let cluster = SharedCluster(server: server, records: records)
         try await withThrowingTaskGroup(of: Void.self) { group in
