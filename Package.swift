@@ -16,6 +16,8 @@
 //   CallwardenServer ──► CallwardenReplay ──► CallwardenStore, CallwardenCore (`policy.test`), CallwardenLocking
 //   callwarden-bench ──► CallwardenReplay, CallwardenStore (the replay step), CallwardenCore, CallwardenProtocol
 //   CallwardenStore, CallwardenEngine, CallwardenServer, CallwardenReplay ──► CallwardenLocking ──► CThreadSanitizer
+//   CallwardenCluster ──► CallwardenStore, CallwardenRecord (a cluster's shared record in PostgreSQL, through PostgresNIO)
+//   PostgresTestServer (tests only: a real PostgreSQL run by the tests) ──► no callwarden module
 //
 // CallwardenExport reads and verifies an export file from its bytes, for callwardenctl and for
 // anyone who fuzzes or embeds the reader (the library product of the same name).
@@ -53,6 +55,8 @@ let package = Package(
         // The metrics endpoint (`callwardend --metrics`): linked by the daemon only.
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // The shared record of a cluster of nodes (CallwardenCluster).
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // MARK: The pure core
@@ -171,6 +175,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: The shared record
+        // Nodes of a cluster ship their committed entries to one PostgreSQL record, which extends
+        // a shared hash chain, and read back each other's entries. Apart from the store so that a
+        // standalone daemon's record needs nothing of PostgreSQL.
+        .target(
+            name: "CallwardenCluster",
+            dependencies: [
+                "CallwardenStore",
+                "CallwardenRecord",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: systemd glue
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         .target(
@@ -246,5 +265,18 @@ let package = Package(
         .testTarget(name: "CallwardenServerTests", dependencies: ["CallwardenServer", "CallwardenProtocol", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "CallwardenMetricsTests", dependencies: ["CallwardenMetrics", "CallwardenEngine", "CallwardenCore", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "CallwardenEndToEndTests", dependencies: ["CallwardenProtocol"]),
+        // A real PostgreSQL for the tests: initdb and postgres in a temporary directory, run as an
+        // unprivileged user on a private Unix socket directory. Only test targets link it.
+        .target(name: "PostgresTestServer", path: "Tests/PostgresTestServer", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CallwardenClusterTests",
+            dependencies: [
+                "CallwardenCluster",
+                "CallwardenStore",
+                "CallwardenRecord",
+                "PostgresTestServer",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ]
 )
