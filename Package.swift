@@ -17,6 +17,8 @@
 //   callwarden-bench ──► CallwardenReplay, CallwardenStore (the replay step), CallwardenCore, CallwardenProtocol
 //   CallwardenStore, CallwardenEngine, CallwardenServer, CallwardenReplay ──► CallwardenLocking ──► CThreadSanitizer
 //   CallwardenCluster ──► CallwardenStore, CallwardenRecord (a cluster's shared record in PostgreSQL, through PostgresNIO)
+//   callwardend ──► CallwardenReplication ──► CallwardenCluster, CallwardenEngine, CallwardenStore (a node of a
+//                                              cluster: ships its commits, takes in other nodes' entries)
 //   PostgresTestServer (tests only: a real PostgreSQL run by the tests) ──► no callwarden module
 //
 // CallwardenExport reads and verifies an export file from its bytes, for callwardenctl and for
@@ -190,6 +192,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Between a node's engine and the shared record: ships each local commit (or spools it),
+        // and folds other nodes' entries into the engine's memory.
+        .target(
+            name: "CallwardenReplication",
+            dependencies: [
+                "CallwardenCluster",
+                "CallwardenEngine",
+                "CallwardenStore",
+                "CallwardenLocking",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: systemd glue
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         .target(
@@ -212,6 +229,8 @@ let package = Package(
                 "CallwardenServer",
                 "CallwardenSystemd",
                 "CallwardenMetrics",
+                "CallwardenCluster",
+                "CallwardenReplication",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -264,7 +283,7 @@ let package = Package(
         .testTarget(name: "CallwardenSystemdTests", dependencies: ["CallwardenSystemd", .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         .testTarget(name: "CallwardenServerTests", dependencies: ["CallwardenServer", "CallwardenProtocol", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "CallwardenMetricsTests", dependencies: ["CallwardenMetrics", "CallwardenEngine", "CallwardenCore", .product(name: "Yams", package: "Yams")]),
-        .testTarget(name: "CallwardenEndToEndTests", dependencies: ["CallwardenProtocol"]),
+        .testTarget(name: "CallwardenEndToEndTests", dependencies: ["CallwardenProtocol", "PostgresTestServer"]),
         // A real PostgreSQL for the tests: initdb and postgres in a temporary directory, run as an
         // unprivileged user on a private Unix socket directory. Only test targets link it.
         .target(name: "PostgresTestServer", path: "Tests/PostgresTestServer", swiftSettings: swiftSettings),

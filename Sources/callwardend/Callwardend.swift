@@ -70,6 +70,8 @@ struct Callwardend: AsyncParsableCommand {
     @Option(name: .customLong("metrics-socket-mode"), help: ArgumentHelp("Permissions of a unix: metrics socket, in octal.", valueName: "mode"))
     var metricsSocketMode = "660"
 
+    @OptionGroup(title: "A cluster sharing a PostgreSQL record (docs/cluster.md)") var shared: SharedRecordOptions
+
     @Option(name: .customLong("check-policy"), help: ArgumentHelp("Check a policy file and exit: 0 if valid, 1 with file:line errors.", valueName: "file"))
     var checkPolicy: String?
 

@@ -1,3 +1,5 @@
+import CallwardenCluster
+import CallwardenReplication
 import CallwardenCore
 import CallwardenEngine
 import CallwardenMetrics
@@ -24,7 +26,11 @@ struct Daemon {
         } catch {
             throw StartupError.PolicyInvalid(description: "the policy is invalid:\n\(error)")
         }
-        let store = try RecordStore(directory: options.stateDirectory, logger: logger)
+        // A node of a cluster numbers its own entries in a range of its own (docs/cluster.md).
+        let sharedAddress = try options.shared.address()
+        let node = options.shared.node ?? 0
+        let idFloor = sharedAddress == nil ? 1 : ClusterNode.idFloor(of: node)
+        let store = try RecordStore(directory: options.stateDirectory, logger: logger, idFloor: idFloor)
         // The integrity check and the index load each read the whole record: run them side by side.
         let integrity = Task.detached { try store.checkIntegrity() }
         // Made before the engine, which counts into it from its first decision; nil without --metrics.
@@ -33,6 +39,17 @@ struct Daemon {
         let engine = try Engine(store: store, policy: policy, logger: logger, maximumOpenCalls: options.maximumOpenCalls, meter: metrics)
         try await integrity.value
         logger.info("Policy \(policy.policy.name) (\(policy.hash)) loaded from \(policy.path); record \(store.path) open")
+
+        // Made before the server, so that no write is acknowledged before shipping is in place.
+        var replicator: Replicator?
+        if let sharedAddress {
+            let shared = SharedRecord(address: sharedAddress, password: try options.shared.password(), logger: logger, timeout: Replicator.shipDeadline)
+            replicator = Replicator(
+                shared: shared, address: sharedAddress.description, store: store, engine: engine, node: node,
+                spools: options.shared.spool == "on", logger: logger)
+            engine.verifySharedRecord { try await shared.verify() }
+            logger.info("Node \(node) of the cluster sharing \(sharedAddress); its own entries are numbered from \(idFloor)")
+        }
 
         let notifier = SystemdNotifier()
         let target: BindTarget
@@ -87,7 +104,12 @@ struct Daemon {
                     connections: server.connectionCount, waitingWrites: store.waitingWrites))
             }
         }
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let replicator {
+            // First, so that it stops last: the record's writer ships its final commits through it.
+            services.append(.init(service: replicator))
+        }
+        services += [
             .init(service: RecordWriterService(store: store)),
             .init(service: PolicyReloadService(engine: engine, signals: hangups)),
             .init(service: OpenCallReaper(engine: engine)),
