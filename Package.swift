@@ -16,7 +16,7 @@
 //   CallwardenServer ──► CallwardenReplay ──► CallwardenStore, CallwardenCore (`policy.test`), CallwardenLocking
 //   callwarden-bench ──► CallwardenReplay, CallwardenStore (the replay step), CallwardenCore, CallwardenProtocol
 //   CallwardenStore, CallwardenEngine, CallwardenServer, CallwardenReplay ──► CallwardenLocking ──► CThreadSanitizer
-//   CallwardenCluster ──► CallwardenStore, CallwardenRecord (a cluster's shared record in PostgreSQL, through PostgresNIO)
+//   CallwardenCluster ──► CallwardenStore, CallwardenRecord, CallwardenLocking (a cluster's shared record in PostgreSQL, through PostgresNIO)
 //   callwardend ──► CallwardenReplication ──► CallwardenCluster, CallwardenEngine, CallwardenStore (a node of a
 //                                              cluster: ships its commits, takes in other nodes' entries)
 //   PostgresTestServer (tests only: a real PostgreSQL run by the tests) ──► no callwarden module
@@ -184,6 +184,7 @@ let package = Package(
         .target(
             name: "CallwardenCluster",
             dependencies: [
+                "CallwardenLocking",
                 "CallwardenStore",
                 "CallwardenRecord",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -287,6 +288,7 @@ let package = Package(
         // A real PostgreSQL for the tests: initdb and postgres in a temporary directory, run as an
         // unprivileged user on a private Unix socket directory. Only test targets link it.
         .target(name: "PostgresTestServer", path: "Tests/PostgresTestServer", swiftSettings: swiftSettings),
+        .testTarget(name: "CallwardenReplicationTests", dependencies: ["CallwardenReplication"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CallwardenClusterTests",
             dependencies: [

@@ -1,3 +1,4 @@
+import CallwardenLocking
 import CallwardenRecord
 import CallwardenStore
 import Logging
@@ -83,34 +84,46 @@ public final class SharedRecord: Sendable {
     /// and a query in flight cannot be cancelled; so on time-out the wait for a connection is
     /// cancelled and a connection already held is closed, which fails its query (and rolls back
     /// its transaction, unless the commit was already sent: shipping again skips what it holds).
+    ///
+    /// The time-out answers the caller whether or not the work has stopped: not a task group,
+    /// which would wait for a child that does not stop when cancelled (a request queued in the
+    /// pool), keeping the caller, and every acknowledgement behind it, waiting past the time-out.
     func withConnection<T: Sendable>(timeout: Duration?, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let client = self.client
         guard let timeout else { return try await client.withConnection { connection in try await body(connection) } }
         let held = HeldConnection()
-        return try await withThrowingTaskGroup(of: Outcome<T>.self) { group in
-            group.addTask {
-                .done(try await client.withConnection { connection in
-                    guard await held.hold(connection) else { throw CancellationError() }
-                    let result: Result<T, any Error>
-                    do {
-                        result = .success(try await body(connection))
-                    } catch {
-                        result = .failure(error)
+        let work = Task {
+            try await client.withConnection { connection in
+                guard await held.hold(connection) else { throw CancellationError() }
+                let result: Result<T, any Error>
+                do {
+                    result = .success(try await body(connection))
+                } catch {
+                    result = .failure(error)
+                }
+                await held.release()
+                return try result.get()
+            }
+        }
+        let answer = FirstAnswer<T>()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                answer.wait(continuation)
+                let timer = Task {
+                    guard (try? await Task.sleep(for: timeout)) != nil else { return }
+                    if answer.give(.failure(SharedRecordError.database("PostgreSQL did not answer within \(timeout)"))) {
+                        work.cancel()
+                        await held.expire()
                     }
-                    await held.release()
-                    return try result.get()
-                })
+                }
+                Task {
+                    let result: Result<T, any Error>
+                    do { result = .success(try await work.value) } catch { result = .failure(error) }
+                    if answer.give(result) { timer.cancel() }
+                }
             }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return .expired
-            }
-            defer { group.cancelAll() }
-            guard case .done(let value)? = try await group.next() else {
-                await held.expire()
-                throw SharedRecordError.database("PostgreSQL did not answer within \(timeout)")
-            }
-            return value
+        } onCancel: {
+            work.cancel()
         }
     }
 
@@ -120,11 +133,6 @@ public final class SharedRecord: Sendable {
         return try await withConnection(timeout: timeout) { connection in
             try await connection.withTransaction(logger: logger) { connection in try await body(connection) }
         }
-    }
-
-    private enum Outcome<T: Sendable>: Sendable {
-        case done(T)
-        case expired
     }
 }
 
@@ -148,5 +156,27 @@ private actor HeldConnection {
         expired = true
         if let connection { try? await connection.close() }
         connection = nil
+    }
+}
+
+/// The first of several answers to one waiting caller: the work's, or its time-out's.
+private final class FirstAnswer<T: Sendable>: Sendable {
+    private let state = Locked<(waiter: CheckedContinuation<T, any Error>?, answered: Bool)>((nil, false))
+
+    func wait(_ continuation: CheckedContinuation<T, any Error>) {
+        state.withLock { $0.waiter = continuation }
+    }
+
+    /// Resumes the caller with `result` unless it was answered already; says whether it was this.
+    @discardableResult
+    func give(_ result: Result<T, any Error>) -> Bool {
+        let waiter = state.withLock { state -> CheckedContinuation<T, any Error>? in
+            guard !state.answered else { return nil }
+            state.answered = true
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume(with: result)
+        return waiter != nil
     }
 }
