@@ -6,7 +6,7 @@ import CallwardenStore
 /// whose entry it is: `node` (the node that recorded it) and `origin` (its id in that node's own
 /// record). Both are always present, so a row moved to another node or origin fails its hash.
 enum SharedEntryDigest {
-    static let appendedFieldNames = ["node", "origin"]
+    static let appendedFieldNames = ChainDigest.sharedFieldNames
 
     static func fields(sharedID: Int64, node: Int, stored: StoredEntry) throws(EntryProblem) -> [ChainField] {
         var fields = try EntryDigest.fields(id: sharedID, recordedAt: stored.recordedAt, entry: stored.entry)

@@ -10,7 +10,7 @@ extension SharedRecord {
             throw SharedRecordError.refused("node \(node) is not a node number (\(ClusterNode.numbers.lowerBound) to \(ClusterNode.numbers.upperBound))")
         }
         return try await reporting {
-            try await withConnection(timeout: timeout) { [self] connection in
+            try await withConnection(timeout: timeout, on: shippingLine) { [self] connection in
                 try await shippedThrough(node: node, on: connection)
             }
         }
@@ -42,7 +42,7 @@ extension SharedRecord {
         let page = Int64(min(limit, Self.largestPage))
         let after = max(sharedID, 0)
         return try await reporting {
-            let rows = try await withConnection(timeout: timeout) { [logger] connection in
+            let rows = try await withConnection(timeout: timeout, on: readingLine) { [logger] connection in
                 try await connection.query(
                     """
                     SELECT id, node, origin, \(unescaped: SharedSchema.entryColumns) FROM callwarden_entries

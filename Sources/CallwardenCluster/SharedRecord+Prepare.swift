@@ -7,7 +7,7 @@ extension SharedRecord {
     /// it: a transaction-scoped advisory lock makes them take turns.
     public func prepare() async throws {
         try await reporting {
-            try await withTransaction(timeout: timeout) { [logger] connection in
+            try await withTransaction(timeout: timeout, on: shippingLine) { [logger] connection in
                 _ = try await connection.query("SELECT pg_advisory_xact_lock(\(SharedSchema.prepareLock))", logger: logger).collect()
                 _ = try await connection.query(PostgresQuery(unsafeSQL: SharedSchema.statements[0]), logger: logger).collect()
                 let rows = try await connection.query("SELECT version FROM callwarden_schema WHERE single = 1", logger: logger).collect()

@@ -22,7 +22,7 @@ extension SharedRecord {
         guard !entries.isEmpty else { return try await shippedThrough(node: node) }
         return try await reporting {
             do {
-                return try await withTransaction(timeout: timeout) { [self] connection in
+                return try await withTransaction(timeout: timeout, on: shippingLine) { [self] connection in
                     try await ship(entries, node: node, on: connection)
                 }
             } catch where SharedRecordError.sqlState(error) == "23505" {

@@ -46,7 +46,7 @@ extension SharedRecord {
 
     /// A row as the chain sees it: the fields of `ChainDigest.fieldNames`, the optional ones
     /// when not NULL, then `node` and `origin` (`SharedEntryDigest`).
-    private static func link(_ postgresRow: PostgresRow) throws(SharedRecordError) -> ChainLink {
+    static func link(_ postgresRow: PostgresRow) throws(SharedRecordError) -> ChainLink {
         var row = SharedRow(postgresRow)
         let id = try row.integer(0, "id", in: Int64.min...Int64.max)
         row.sharedID = id

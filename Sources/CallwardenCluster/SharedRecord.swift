@@ -17,9 +17,16 @@ import PostgresNIO
 /// loopback, or a private network.
 public final class SharedRecord: Sendable {
     public let address: SharedRecordAddress
-    let client: PostgresClient
     /// For `listen`, which holds a connection of its own for as long as it listens.
     let listenConfiguration: PostgresConnection.Configuration
+    /// Shipping, and what the drain asks before it ships (`prepare`, `shippedThrough`): one at a
+    /// time, on a connection of their own that reconnects at once (`DedicatedConnection`).
+    let shippingLine: DedicatedConnection
+    /// Catching up on other nodes' entries, likewise.
+    let readingLine: DedicatedConnection
+    /// For everything else (`verify`, `export`, status), a connection per call: rare, and each
+    /// may hold a transaction of its own.
+    let connectionConfiguration: PostgresConnection.Configuration
     let logger: Logger
     /// How long an operation may wait for PostgreSQL (a connection, then its answers) before it
     /// fails: an unreachable record must be told quickly, so that the node spools rather than
@@ -42,32 +49,29 @@ public final class SharedRecord: Sendable {
         self.address = address
         self.logger = logger
         self.timeout = timeout
-        var configuration: PostgresClient.Configuration
         var listening: PostgresConnection.Configuration
         switch address.endpoint {
         case .tcp(let host, let port):
-            configuration = PostgresClient.Configuration(
-                host: host, port: port, username: address.user, password: password, database: address.database, tls: .disable)
             listening = PostgresConnection.Configuration(
                 host: host, port: port, username: address.user, password: password, database: address.database, tls: .disable)
         case .unixSocket(let directory, let port):
             let path = SharedRecordAddress.socketPath(directory: directory, port: port)
-            configuration = PostgresClient.Configuration(unixSocketPath: path, username: address.user, password: password, database: address.database)
             listening = PostgresConnection.Configuration(unixSocketPath: path, username: address.user, password: password, database: address.database)
         }
         listening.options.connectTimeout = .seconds(5)
         listenConfiguration = listening
-        // Ships are one at a time per node; a few more for catching up, verify and status.
-        configuration.options.maximumConnections = 4
-        // An unreachable record is told quickly: the node spools meanwhile.
-        configuration.options.connectTimeout = .seconds(5)
-        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        var dedicated = listening
+        dedicated.options.connectTimeout = TimeAmount(timeout)
+        connectionConfiguration = dedicated
+        shippingLine = DedicatedConnection(configuration: dedicated, logger: logger)
+        readingLine = DedicatedConnection(configuration: dedicated, logger: logger)
     }
 
-    /// Runs the connection pool until the task is cancelled (or the service group shuts down).
-    /// Nothing reaches PostgreSQL while it is not running.
-    public func run() async {
-        await client.run()
+    /// Closes the connections kept for shipping and catching up. Before the record is let go: a
+    /// connection must be closed before it is freed.
+    public func close() async {
+        await shippingLine.drop()
+        await readingLine.drop()
     }
 
     /// Runs `body`, reporting what fails as `SharedRecordError` (see `SharedRecordError.from`).
@@ -79,32 +83,40 @@ public final class SharedRecord: Sendable {
         }
     }
 
-    /// Runs `body` with a connection from the pool, failing with `.database` once `timeout`
-    /// passes (nil: never). The pool queues requests for up to a minute while it cannot connect,
-    /// and a query in flight cannot be cancelled; so on time-out the wait for a connection is
-    /// cancelled and a connection already held is closed, which fails its query (and rolls back
-    /// its transaction, unless the commit was already sent: shipping again skips what it holds).
+    /// Runs `body` on a connection, failing with `.database` once `timeout` passes (nil: never):
+    /// on `line` (shipping, catching up), else on a connection opened for this call and closed
+    /// after it. On time-out the connection is closed, which fails a query in flight (and rolls
+    /// back its transaction, unless the commit was already sent: shipping again skips what the
+    /// shared record holds).
     ///
-    /// The time-out answers the caller whether or not the work has stopped: not a task group,
-    /// which would wait for a child that does not stop when cancelled (a request queued in the
-    /// pool), keeping the caller, and every acknowledgement behind it, waiting past the time-out.
-    func withConnection<T: Sendable>(timeout: Duration?, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        let client = self.client
-        guard let timeout else { return try await client.withConnection { connection in try await body(connection) } }
-        let held = HeldConnection()
-        let work = Task {
-            try await client.withConnection { connection in
-                guard await held.hold(connection) else { throw CancellationError() }
-                let result: Result<T, any Error>
-                do {
-                    result = .success(try await body(connection))
-                } catch {
-                    result = .failure(error)
-                }
-                await held.release()
-                return try result.get()
+    /// No connection pool: PostgresClient's pool backs off up to a minute between attempts to
+    /// connect while PostgreSQL is away, which would keep a node spooling, and its `verify`
+    /// failing, for up to a minute after PostgreSQL is back.
+    func withConnection<T: Sendable>(
+        timeout: Duration?, on line: DedicatedConnection? = nil, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        guard let line else {
+            let once = DedicatedConnection(configuration: connectionConfiguration, logger: logger)
+            do {
+                let result = try await answered(within: timeout, cancelling: { await once.drop() }) { try await once.use(body) }
+                await once.drop()
+                return result
+            } catch {
+                await once.drop()
+                throw error
             }
         }
+        return try await answered(within: timeout, cancelling: { await line.drop() }) { try await line.use(body) }
+    }
+
+    /// Runs `work` and answers with its result, or with `.database` once `timeout` passes (nil:
+    /// never), whichever comes first; on time-out the work is cancelled and `cancelling` runs
+    /// (closing the connection it holds, which fails a query in flight).
+    private func answered<T: Sendable>(
+        within timeout: Duration?, cancelling: @escaping @Sendable () async -> Void, _ work: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        guard let timeout else { return try await work() }
+        let task = Task { try await work() }
         let answer = FirstAnswer<T>()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
@@ -112,50 +124,29 @@ public final class SharedRecord: Sendable {
                 let timer = Task {
                     guard (try? await Task.sleep(for: timeout)) != nil else { return }
                     if answer.give(.failure(SharedRecordError.database("PostgreSQL did not answer within \(timeout)"))) {
-                        work.cancel()
-                        await held.expire()
+                        task.cancel()
+                        await cancelling()
                     }
                 }
                 Task {
                     let result: Result<T, any Error>
-                    do { result = .success(try await work.value) } catch { result = .failure(error) }
+                    do { result = .success(try await task.value) } catch { result = .failure(error) }
                     if answer.give(result) { timer.cancel() }
                 }
             }
         } onCancel: {
-            work.cancel()
+            task.cancel()
         }
     }
 
     /// `withConnection` within one transaction: BEGIN, `body`, COMMIT, or ROLLBACK when it throws.
-    func withTransaction<T: Sendable>(timeout: Duration?, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+    func withTransaction<T: Sendable>(
+        timeout: Duration?, on line: DedicatedConnection? = nil, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
         let logger = self.logger
-        return try await withConnection(timeout: timeout) { connection in
+        return try await withConnection(timeout: timeout, on: line) { connection in
             try await connection.withTransaction(logger: logger) { connection in try await body(connection) }
         }
-    }
-}
-
-/// The connection an operation holds, so that its time-out can close it.
-private actor HeldConnection {
-    private var connection: PostgresConnection?
-    private var expired = false
-
-    /// False once the operation has timed out: the connection came too late to be used.
-    func hold(_ connection: PostgresConnection) -> Bool {
-        guard !expired else { return false }
-        self.connection = connection
-        return true
-    }
-
-    func release() {
-        connection = nil
-    }
-
-    func expire() async {
-        expired = true
-        if let connection { try? await connection.close() }
-        connection = nil
     }
 }
 

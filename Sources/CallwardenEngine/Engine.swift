@@ -35,6 +35,8 @@ public final class Engine: Sendable {
     let sharedRecordReporter = Locked<(@Sendable () -> SharedRecordReport)?>(nil)
     /// Walks the shared record's chain, for a node of a cluster (`verify`).
     let sharedRecordVerifier = Locked<(@Sendable () async throws -> ChainReport)?>(nil)
+    /// Reads a page of the shared record's chain, for a node of a cluster (`export` with `shared`).
+    let sharedRecordExporter = Locked<(@Sendable (_ after: Int64?, _ limit: Int) async throws -> ExportPage)?>(nil)
 
     /// Builds the engine and loads every caller's history, and the calls that were open, from the
     /// record.

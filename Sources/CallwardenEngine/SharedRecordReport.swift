@@ -1,5 +1,6 @@
 import CallwardenLocking
 import CallwardenRecord
+import CallwardenStore
 import Logging
 
 /// How this node stands with the shared record it belongs to (a cluster of nodes sharing one
@@ -94,5 +95,23 @@ extension Engine {
             logger.error("The shared record does not verify: \(problem)", metadata: ["entry": .string(String(problem.entry)), "problem": .string(problem.kind.rawValue)])
         }
         return report
+    }
+
+    /// Given by a node of a cluster: `export` with `shared` reads the shared chain with it.
+    public func exportSharedRecord(with exporter: @escaping @Sendable (_ after: Int64?, _ limit: Int) async throws -> ExportPage) {
+        sharedRecordExporter.withLock { $0 = exporter }
+    }
+
+    /// One page of the shared record's chain (`export` with `shared`).
+    public func exportSharedRecord(after: Int64?, limit: Int?) async throws(EngineError) -> ExportPage {
+        guard let exporter = sharedRecordExporter.withLock({ $0 }) else {
+            throw .badRequest("this node shares no record with other nodes: export its own record, without shared")
+        }
+        do {
+            return try await exporter(after, limit ?? 500)
+        } catch {
+            logger.error("The shared record could not be read for export: \(error)")
+            throw .unavailable("the shared record cannot be read just now; the daemon's journal says why")
+        }
     }
 }

@@ -16,12 +16,16 @@ public enum ExportDocument {
         case suffix
         /// One caller's entries (`--caller`): each entry verifies against its own `prev_hash`.
         case selection
+        /// A cluster's whole shared record (`--shared`): verifies from the genesis hash to the
+        /// head like `complete`; it is never purged, so purge entries (a node's own purges,
+        /// shipped like any entry) explain no gap in it.
+        case shared
     }
 
     /// Entry keys in the order a reader expects; any others follow, sorted.
     public static let entryKeys = [
         "id", "recorded_at_us", "recorded_at", "type", "at_us", "at", "caller", "call", "kind", "agent", "supervisor", "note", "ref",
-        "rule", "by", "outcome", "attestation", "until_us", "until", "prev_hash", "hash",
+        "rule", "by", "outcome", "attestation", "until_us", "until", "node", "origin", "prev_hash", "hash",
     ]
 
     /// The key an export writes a chain field under: times as whole microseconds, `NAME_us`.
@@ -86,7 +90,7 @@ public enum ExportDocument {
             fields.append(ChainField(name, try Self.text(field, key, entry: id)))
         }
         // Hashed only when present (absent or null: the entry has none), as the chain says.
-        for name in ChainDigest.optionalFieldNames {
+        for name in ChainDigest.optionalFieldNames + ChainDigest.sharedFieldNames {
             let key = Self.key(name)
             if let field = object[key], let text = try Self.text(field, key, entry: id) { fields.append(ChainField(name, text)) }
         }

@@ -46,7 +46,7 @@ public struct ExportVerification: Sendable {
             throw ExportError("an export of version \(ExportDocument.shown(document["version"])); this version reads version \(ExportDocument.version)")
         }
         guard let chainName = document["chain"]?.string, let chain = ExportDocument.Chain(rawValue: chainName) else {
-            throw ExportError("it does not say which part of the chain it holds (\"chain\": complete, suffix or selection)")
+            throw ExportError("it does not say which part of the chain it holds (\"chain\": complete, suffix, selection or shared)")
         }
         self.chain = chain
         let values: [JSONValue]
@@ -76,7 +76,7 @@ public struct ExportVerification: Sendable {
             return
         }
         var purges: [(entry: Int64, note: PurgeNote)] = []
-        for link in links where link.type == "purge" {
+        for link in links where link.type == "purge" && chain != .shared {
             if let note = link.value("note").flatMap(PurgeNote.init(text:)) { purges.append((link.id, note)) }
         }
         let start: ChainVerifier.Start = chain == .suffix ? .after(hash: links.first?.previousHash ?? ChainDigest.genesis) : .genesis

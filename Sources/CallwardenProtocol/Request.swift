@@ -20,6 +20,9 @@ public enum Request: Sendable, Equatable {
     case verify
     /// One page of the record with its hashes; `after` is the previous page's `next`.
     case export(caller: String?, since: Double?, after: Int64?, limit: Int?)
+    /// One page of a cluster's shared record with its hashes (`export` with `record: shared`):
+    /// always the whole shared chain, so no caller or since.
+    case exportShared(after: Int64?, limit: Int?)
     /// Turn the connection into a feed of decisions and incidents as they happen.
     case tail
     /// Apply the policy's retention now.
@@ -56,7 +59,7 @@ public enum Request: Sendable, Equatable {
              .hangupRequest(_, _, let at), .callEnded(_, _, _, let at), .history(_, let at, _, _), .explain(_, _, _, let at),
              .forgive(_, _, _, _, let at), .agents(let at):
             at
-        case .status, .reload, .verify, .export, .tail, .purge, .exemptAdd, .exemptRemove, .exemptList, .reviewList, .review, .policyTest,
+        case .status, .reload, .verify, .export, .exportShared, .tail, .purge, .exemptAdd, .exemptRemove, .exemptList, .reviewList, .review, .policyTest,
              .supervise, .report:
             nil
         }
@@ -80,7 +83,7 @@ public enum Request: Sendable, Equatable {
         case .forgive: .forgive
         case .reload: .reload
         case .verify: .verify
-        case .export: .export
+        case .export, .exportShared: .export
         case .tail: .tail
         case .purge: .purge
         case .exemptAdd: .exemptAdd
@@ -170,7 +173,7 @@ public enum RequestType: String, Sendable, CaseIterable {
         case .hangupRequest: ["call", "agent", "at"]
         case .callEnded: ["call", "by", "outcome", "at"]
         case .status, .reload, .verify, .tail, .purge, .exemptList, .supervise: []
-        case .export: ["caller", "since", "after", "limit"]
+        case .export: ["caller", "since", "after", "limit", "record"]
         case .history: ["caller", "at", "after", "limit"]
         case .explain: ["caller", "dialed", "attestation", "verification", "at"]
         case .forgive: ["caller", "reason", "incident", "grace", "at"]

@@ -100,9 +100,20 @@ public enum RequestDecoder {
         case .verify:
             return .verify
         case .export:
-            return .export(
-                caller: try fields.optionalCaller("caller"), since: try fields.time("since"), after: try fields.whole("after", in: 0...Int64.max),
-                limit: try fields.whole("limit", in: 1...RequestDecoder.maximumExportPage).map { Int(clamping: $0) })
+            let caller = try fields.optionalCaller("caller"), since = try fields.time("since")
+            let after = try fields.whole("after", in: 0...Int64.max)
+            let limit = try fields.whole("limit", in: 1...RequestDecoder.maximumExportPage).map { Int(clamping: $0) }
+            switch try fields.optional("record") {
+            case nil, "own":
+                return .export(caller: caller, since: since, after: after, limit: limit)
+            case "shared":
+                guard caller == nil, since == nil else {
+                    throw ProtocolError(.badRequest, "a shared export is the whole shared chain: give no 'caller' or 'since' with 'record': 'shared'")
+                }
+                return .exportShared(after: after, limit: limit)
+            default:
+                throw ProtocolError(.badRequest, "'record' must be own (this node's record, the default) or shared (a cluster's shared record)")
+            }
         case .tail:
             return .tail
         case .purge:

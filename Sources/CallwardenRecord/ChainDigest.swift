@@ -21,6 +21,12 @@ public enum ChainDigest {
     /// entry recorded earlier keeps its hash. `until` is a time, like `at`.
     public static let optionalFieldNames = ["attestation", "until"]
 
+    /// Fields of a cluster's shared record (docs/cluster.md), in chain order after the optional
+    /// ones: the node that recorded the entry and its id in that node's own record. Every shared
+    /// entry has them and no entry of a node's own record does, so, hashed when present, they
+    /// leave every local entry's hash as it was.
+    public static let sharedFieldNames = ["node", "origin"]
+
     public static func hash(previous: String, fields: [ChainField]) -> String {
         var hasher = SHA256()
         hasher.update(data: Array(previous.utf8))

@@ -238,13 +238,13 @@ public final class Replicator: Service, Sendable {
         inbound.withLock { $0.peersThrough = peersThrough }
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { await self.shared.run() }
                 group.addTask { await self.runDrain() }
                 group.addTask { await self.runListener() }
                 group.addTask { await self.runCatchUp() }
                 await group.next()
                 group.cancelAll()
             }
+            await self.shared.close()
         } onGracefulShutdown: { [ringDrain, ringPeers] in
             ringDrain.finish()
             ringPeers.finish()

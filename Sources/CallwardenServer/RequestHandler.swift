@@ -170,6 +170,9 @@ public struct RequestHandler: Sendable {
             case .export(let caller, let since, let after, let limit):
                 let page = try await engine.exportRecord(caller: caller, since: since, after: after, limit: limit)
                 return success(id: id, type: type) { Responses.write(page, to: &$0) }
+            case .exportShared(let after, let limit):
+                let page = try await engine.exportSharedRecord(after: after, limit: limit)
+                return success(id: id, type: type) { Responses.write(page, to: &$0) }
             case .purge:
                 let outcome = try await engine.purge(by: Self.who(peer))
                 return success(id: id, type: type) { Responses.write(outcome, to: &$0) }

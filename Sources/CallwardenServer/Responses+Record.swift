@@ -49,8 +49,8 @@ extension Responses {
     static func writeEntry(_ link: ChainLink, to writer: inout JSONWriter) {
         for field in link.fields {
             switch field.name {
-            case "id", "recorded_at", "at", "ref", "until":
-                let name = field.name == "id" || field.name == "ref" ? field.name : field.name + "_us"
+            case "id", "recorded_at", "at", "ref", "until", "node", "origin":
+                let name = ["id", "ref", "node", "origin"].contains(field.name) ? field.name : field.name + "_us"
                 // A value that is not a whole number in plain decimal (an edited row: `7.5`, `+7`,
                 // `007`) is kept as text, exactly.
                 if let value = field.value, Int64(value).map(String.init) == value {

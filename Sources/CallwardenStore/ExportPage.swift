@@ -12,4 +12,11 @@ public struct ExportPage: Sendable {
     /// Whether consecutive entries are consecutive in the chain (no caller filter): then the pages
     /// together verify as one chain, not only entry by entry.
     public var contiguous: Bool
+
+    public init(entries: [ChainLink], next: Int64?, head: ChainHeadMark?, contiguous: Bool) {
+        self.entries = entries
+        self.next = next
+        self.head = head
+        self.contiguous = contiguous
+    }
 }

@@ -13,8 +13,10 @@ struct ExportCommand: ControlCommand {
             its own, so that anyone can re-verify it offline: `callwardenctl verify --file EXPORT`, or \
             the short Python program in docs/record.md. Without filters the export is the whole chain; \
             --since T exports everything recorded from T on (an unbroken stretch of the chain); \
-            --caller C exports one caller's entries, each verifiable on its own. CSV is for reading \
-            in a spreadsheet: it cannot be verified. Needs the admin role.
+            --caller C exports one caller's entries, each verifiable on its own. On a node of a \
+            cluster, --shared exports the whole shared record instead, every node's entries in one \
+            chain (docs/cluster.md). CSV is for reading in a spreadsheet: it cannot be verified. \
+            Needs the admin role.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -29,6 +31,9 @@ struct ExportCommand: ControlCommand {
     @Option(help: ArgumentHelp("From the first entry recorded at or after this time: RFC 3339, seconds since 1970, or an age such as 30d or 12h.", valueName: "time"))
     var since: String?
 
+    @Flag(help: "On a node of a cluster: the whole shared record, every node's entries, instead of this node's own.")
+    var shared = false
+
     @Option(help: "json (verifiable) or csv (for spreadsheets).")
     var format: Format = .json
 
@@ -36,6 +41,9 @@ struct ExportCommand: ControlCommand {
     var output: String?
 
     func validate() throws {
+        if shared, caller != nil || since != nil {
+            throw ValidationError("--shared exports the whole shared record: give no --caller or --since with it")
+        }
         if let since, HumanTime.parseSince(since) == nil {
             throw ValidationError("--since must be RFC 3339, seconds since 1970, or an age such as 30d, 12h, 2w, from 1970 to 9999")
         }
@@ -52,6 +60,7 @@ struct ExportCommand: ControlCommand {
         var head: JSONValue?
         while true {
             let line = try client.request("export") { writer in
+                if shared { writer.field("record", "shared") }
                 if let caller { writer.field("caller", caller) }
                 if let sinceSeconds { writer.field("since", sinceSeconds) }
                 if let after { writer.field("after", after) }
@@ -64,7 +73,7 @@ struct ExportCommand: ControlCommand {
                 continue
             }
             if header == nil {
-                let chain: ExportDocument.Chain = caller != nil ? .selection : (sinceSeconds != nil ? .suffix : .complete)
+                let chain: ExportDocument.Chain = shared ? .shared : caller != nil ? .selection : (sinceSeconds != nil ? .suffix : .complete)
                 header = format == .json
                     ? ExportDocument.header(chain: chain, caller: caller, since: sinceSeconds, exportedAt: Date().timeIntervalSince1970)
                     : CSVExport.header

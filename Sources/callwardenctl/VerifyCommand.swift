@@ -84,6 +84,8 @@ struct VerifyCommand: ControlCommand {
             switch result.chain {
             case .complete, .suffix:
                 Output.line("\(file) verifies: \(result.entries) entries (\(range)) chained without a break to the head\(Self.purged(Int64(result.report?.purged ?? 0))).")
+            case .shared:
+                Output.line("\(file) verifies: \(result.entries) entries of the shared record (\(range)), every node's, chained without a break to the head.")
             case .selection:
                 Output.line("\(file) verifies entry by entry: each of \(result.entries) entries (\(range)) matches its hash. A selection cannot show that none of the caller's entries is missing: verify a whole export for that.")
             }

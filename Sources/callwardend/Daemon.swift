@@ -48,6 +48,7 @@ struct Daemon {
                 shared: shared, address: sharedAddress.description, store: store, engine: engine, node: node,
                 spools: options.shared.spool == "on", logger: logger)
             engine.verifySharedRecord { try await shared.verify() }
+            engine.exportSharedRecord { after, limit in try await shared.exportPage(after: after, limit: limit) }
             logger.info("Node \(node) of the cluster sharing \(sharedAddress); its own entries are numbered from \(idFloor)")
         }
 

@@ -5,7 +5,7 @@ import Foundation
 import Logging
 import PostgresTestServer
 
-/// A real PostgreSQL and one `SharedRecord` per node, each with its connection pool running, the
+/// A real PostgreSQL and one `SharedRecord` per node, the
 /// shared record's tables prepared by every node at once (as nodes starting together do).
 struct SharedCluster {
     let server: PostgresServer
@@ -27,21 +27,21 @@ struct SharedCluster {
             records[node] = SharedRecord(address: address, password: server.password, logger: logger(node), timeout: timeout)
         }
         let cluster = SharedCluster(server: server, records: records)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for record in records.values {
-                group.addTask { await record.run() }
-            }
-            defer { group.cancelAll() }
-            if prepare {
-                try await withThrowingTaskGroup(of: Void.self) { preparing in
-                    for record in records.values {
-                        preparing.addTask { try await record.prepare() }
-                    }
-                    try await preparing.waitForAll()
+        if prepare {
+            try await withThrowingTaskGroup(of: Void.self) { preparing in
+                for record in records.values {
+                    preparing.addTask { try await record.prepare() }
                 }
+                try await preparing.waitForAll()
             }
-            try await body(cluster)
         }
+        do {
+            try await body(cluster)
+        } catch {
+            for record in records.values { await record.close() }
+            throw error
+        }
+        for record in records.values { await record.close() }
     }
 
     subscript(node: Int) -> SharedRecord { records[node]! }

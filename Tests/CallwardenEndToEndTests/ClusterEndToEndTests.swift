@@ -188,4 +188,36 @@ struct ClusterEndToEndTests {
         try Self.waitUntilShipped(a)
         #expect(try a.request(["type": "abuse", "caller": "+447700900744", "kind": "verbal"]).ok)
     }
+
+    @Test("export --shared writes every node's entries in one chain that both offline verifiers accept, and an edit in it they refuse",
+          .enabled(if: postgresReady && Command.find("python3") != nil))
+    func sharedExportVerifiesOffline() throws {
+        let server = try PostgresServer()
+        try server.start()
+        let a = try Self.node(1, of: server), b = try Self.node(2, of: server)
+        #expect(try a.request(["type": "abuse", "caller": "+447700900751", "kind": "verbal", "note": "shouted at the agent"]).ok)
+        #expect(try b.request(["type": "abuse", "caller": "+447700900752", "kind": "nuisance"]).ok)
+        try Self.waitFor(b, ["type": "explain", "caller": "+447700900751"], what: "node 2 learning node 1's incident") {
+            ($0["standing"] as? [String: Any])?["incidents"] as? Int == 1
+        }
+        #expect(try b.request(["type": "forgive", "caller": "+447700900751", "reason": "apologised"]).ok)
+
+        let file = b.directory.appendingPathComponent("shared.json").path
+        let exported = try Command.ctl(b, ["export", "--shared", "-o", file])
+        #expect(exported.status == 0, "\(exported.stderr)")
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(text.contains("\"chain\":\"shared\""))
+        #expect(text.contains("\"node\":1") && text.contains("\"node\":2"))
+        let ctl = try Command.run(Command.callwardenctl, ["verify", "--file", file])
+        #expect(ctl.status == 0, "\(ctl.stdout)\(ctl.stderr)")
+        let python = Command.find("python3")!
+        let program = try RecordEndToEndTests.pythonProgram()
+        let good = try Command.run(python, ["-", file], input: program)
+        #expect(good.status == 0, "\(good.stdout)\(good.stderr)")
+
+        let tampered = b.directory.appendingPathComponent("tampered.json").path
+        try text.replacingOccurrences(of: "shouted at the agent", with: "was polite").write(toFile: tampered, atomically: true, encoding: .utf8)
+        #expect(try Command.run(Command.callwardenctl, ["verify", "--file", tampered]).status == 1)
+        #expect(try Command.run(python, ["-", tampered], input: program).status == 1)
+    }
 }

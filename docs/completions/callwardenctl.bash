@@ -683,7 +683,7 @@ _callwardenctl_verify() {
 
 _callwardenctl_export() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--json --shared --version -h --help)
     repeating_options=()
     non_repeating_options=(--socket --timeout --caller --since --format -o --output)
     __callwardenctl_offer_flags_options 0

@@ -497,6 +497,7 @@ _callwardenctl_export() {
         '--timeout[Seconds to wait for an answer.]:seconds:'
         '--caller[Only this caller'\''s entries.]:caller:'
         '--since[From the first entry recorded at or after this time\: RFC 3339, seconds since 1970, or an age such as 30d or 12h.]:time:'
+        '--shared[On a node of a cluster\: the whole shared record, every node'\''s entries, instead of this node'\''s own.]'
         '--format[json (verifiable) or csv (for spreadsheets).]:format:{__callwardenctl_complete "${___format[@]}"}'
         '(-o --output)'{-o,--output}'[Write to this file instead of standard output.]:file:'
         '--version[Show the version.]'

@@ -75,6 +75,10 @@ enum RequestEncoder {
             time(&writer, "since", since)
             if let after { writer.field("after", after) }
             if let limit { writer.field("limit", limit) }
+        case .exportShared(let after, let limit):
+            writer.field("record", "shared")
+            if let after { writer.field("after", after) }
+            if let limit { writer.field("limit", limit) }
         case .policyTest(let policy, let path, let since):
             writer.field("policy", policy)
             optional(&writer, "path", path)
@@ -100,7 +104,7 @@ enum RequestEncoder {
         case .export(let caller, _, _, _): [caller].compactMap { $0 }
         // The candidate policy is held to the line, not to a field's length: checked apart.
         case .policyTest(_, let path, _): [path].compactMap { $0 }
-        case .status, .reload, .verify, .tail, .purge, .exemptList, .reviewList, .agents, .supervise, .report: []
+        case .status, .reload, .verify, .exportShared, .tail, .purge, .exemptList, .reviewList, .agents, .supervise, .report: []
         }
     }
 

@@ -43,6 +43,10 @@ enum RequestRoundTrip {
             if let after { require(after >= 0, "negative after") }
             if let limit { require((1...1000).contains(limit), "limit \(limit) out of range") }
         }
+        if case .exportShared(let after, let limit) = request {
+            if let after { require(after >= 0, "negative after") }
+            if let limit { require((1...1000).contains(limit), "limit \(limit) out of range") }
+        }
         if case .history(_, _, let after, let limit) = request {
             if let after { require(after >= 0, "negative after") }
             if let limit { require((1...1000).contains(limit), "limit \(limit) out of range") }
