@@ -32,6 +32,10 @@ public final class SharedRecord: Sendable {
     /// The most peer entries one `peerEntries` call returns, whatever it is asked for.
     public static let largestPage = 10_000
 
+    /// Connections the pool opens at most: ships are one at a time per node; a few more for
+    /// catching up, verify and status.
+    public static let maximumConnections = 4
+
     /// - Parameters:
     ///   - password: for the address's user; nil when the server asks for none (peer or trust
     ///     authentication over a Unix socket).
@@ -56,8 +60,7 @@ public final class SharedRecord: Sendable {
         }
         listening.options.connectTimeout = .seconds(5)
         listenConfiguration = listening
-        // Ships are one at a time per node; a few more for catching up, verify and status.
-        configuration.options.maximumConnections = 4
+        configuration.options.maximumConnections = Self.maximumConnections
         // An unreachable record is told quickly: the node spools meanwhile.
         configuration.options.connectTimeout = .seconds(5)
         client = PostgresClient(configuration: configuration, backgroundLogger: logger)
@@ -79,17 +82,24 @@ public final class SharedRecord: Sendable {
     }
 
     /// Runs `body` with a connection from the pool, failing with `.database` once `timeout`
-    /// passes (nil: never). The pool queues requests for up to a minute while it cannot connect,
-    /// and a query in flight cannot be cancelled; so on time-out the wait for a connection is
-    /// cancelled and a connection already held is closed, which fails its query (and rolls back
-    /// its transaction, unless the commit was already sent: shipping again skips what it holds).
+    /// passes (nil: never), and at once when the caller is cancelled. The pool queues requests for
+    /// up to a minute while it cannot connect, and a query in flight cannot be cancelled; so when
+    /// the operation is given up on, the wait for a connection is cancelled and a connection
+    /// already held is closed, which fails its query (and rolls back its transaction, unless the
+    /// commit was already sent: shipping again skips what it holds).
+    ///
+    /// The caller does not wait for `body` once it has given up: postgres-nio never answers a
+    /// statement written to a connection after it closed (the ROLLBACK that follows a failed
+    /// statement, or the first statement of the next operation to lease it), so an operation that
+    /// waited for its body could wait for ever. The work goes on in a task of its own and hands
+    /// the closed connection back only once it is closed, when the pool has let go of it.
     func withConnection<T: Sendable>(timeout: Duration?, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let client = self.client
-        guard let timeout else { return try await client.withConnection { connection in try await body(connection) } }
         let held = HeldConnection()
-        return try await withThrowingTaskGroup(of: Outcome<T>.self) { group in
-            group.addTask {
-                .done(try await client.withConnection { connection in
+        let (outcome, settle) = AsyncThrowingStream.makeStream(of: T.self)
+        let work = Task {
+            do {
+                settle.yield(try await client.withConnection { connection in
                     guard await held.hold(connection) else { throw CancellationError() }
                     let result: Result<T, any Error>
                     do {
@@ -97,20 +107,29 @@ public final class SharedRecord: Sendable {
                     } catch {
                         result = .failure(error)
                     }
-                    await held.release()
+                    if await held.release() { try? await connection.closeFuture.get() }
                     return try result.get()
                 })
+                settle.finish()
+            } catch {
+                settle.finish(throwing: error)
             }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return .expired
-            }
-            defer { group.cancelAll() }
-            guard case .done(let value)? = try await group.next() else {
-                await held.expire()
-                throw SharedRecordError.database("PostgreSQL did not answer within \(timeout)")
-            }
+        }
+        let timer = Task {
+            guard let timeout, (try? await Task.sleep(for: timeout)) != nil else { return }
+            settle.finish(throwing: SharedRecordError.database("PostgreSQL did not answer within \(timeout)"))
+        }
+        defer { timer.cancel() }
+        var settled = outcome.makeAsyncIterator()
+        do {
+            // Nil: the caller was cancelled.
+            guard let value = try await settled.next() else { throw CancellationError() }
             return value
+        } catch {
+            // Failed, timed out or cancelled: whatever the work still holds or waits for is let go.
+            await held.expire()
+            work.cancel()
+            throw error
         }
     }
 
@@ -120,11 +139,6 @@ public final class SharedRecord: Sendable {
         return try await withConnection(timeout: timeout) { connection in
             try await connection.withTransaction(logger: logger) { connection in try await body(connection) }
         }
-    }
-
-    private enum Outcome<T: Sendable>: Sendable {
-        case done(T)
-        case expired
     }
 }
 
@@ -140,8 +154,11 @@ private actor HeldConnection {
         return true
     }
 
-    func release() {
+    /// The operation is done with the connection. Returns whether its time-out is closing it:
+    /// then it goes back to the pool only once closed.
+    func release() -> Bool {
         connection = nil
+        return expired
     }
 
     func expire() async {

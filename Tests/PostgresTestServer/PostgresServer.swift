@@ -185,6 +185,48 @@ public final class PostgresServer: @unchecked Sendable {
         return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// The psql sessions `openSession(holding:)` started, by the name they give the server.
+    private var sessions: [Process] = []
+    static let holderName = "callwarden-test-holder"
+
+    /// Runs `sql` in a psql session of its own, inside a transaction that stays open (holding
+    /// whatever locks `sql` took) until `endSessions()`: how tests make PostgreSQL keep another
+    /// client's statement waiting, as a server that stopped answering would. Returns once the
+    /// session is holding, with `startDeadline` as a guard only.
+    public func openSession(holding sql: String) throws {
+        let session = Process()
+        session.executableURL = URL(fileURLWithPath: binDirectory + "/psql")
+        session.arguments = [
+            "--no-psqlrc", "--quiet", "--host=\(socketDirectory)", "--port=\(port)", "--username=\(Self.user)", "--dbname=\(Self.database)",
+            "--command=BEGIN; \(sql); SELECT pg_sleep(3600)",
+        ]
+        session.environment = ProcessInfo.processInfo.environment.merging(["PGPASSWORD": password, "PGAPPNAME": Self.holderName]) { $1 }
+        session.standardOutput = FileHandle.nullDevice
+        session.standardError = FileHandle.nullDevice
+        session.standardInput = FileHandle.nullDevice
+        try session.run()
+        sessions.append(session)
+        let deadline = ContinuousClock.now + Self.startDeadline
+        while try psql("SELECT count(*) FROM pg_stat_activity WHERE application_name = '\(Self.holderName)' AND wait_event = 'PgSleep'") == "0" {
+            guard session.isRunning, ContinuousClock.now < deadline else { throw Failure("the holding session did not start: \(logTail())") }
+            usleep(20_000)
+        }
+    }
+
+    /// Ends every session `openSession(holding:)` started: their transactions roll back and
+    /// their locks are released.
+    public func endSessions() throws {
+        try psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '\(Self.holderName)'")
+        for session in sessions { session.waitUntilExit() }
+        sessions.removeAll()
+    }
+
+    /// How many sessions are waiting for a lock: tests wait on this to know that a client's
+    /// statement is held.
+    public func sessionsWaitingForLocks() throws -> Int {
+        Int(try psql("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")) ?? 0
+    }
+
     /// The end of the server's log, for a failure's message.
     public func logTail() -> String {
         let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
