@@ -154,6 +154,8 @@ public final class PostgresServer: @unchecked Sendable {
     /// kept), or an immediate one (SIGQUIT: as if the server crashed), and waits for it to exit.
     public func stop(immediate: Bool = false) {
         guard let server = process else { return }
+        // A frozen server would never act on the signal.
+        thaw()
         process = nil
         if server.isRunning { kill(server.processIdentifier, immediate ? SIGQUIT : SIGINT) }
         server.waitUntilExit()
@@ -183,6 +185,33 @@ public final class PostgresServer: @unchecked Sendable {
         )
         guard result.status == 0 else { throw Failure("psql \(sql.prefix(80)): \(result.output)") }
         return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Stops the server and every one of its processes in place (SIGSTOP): connections stay open
+    /// and nothing answers, as with a machine that hangs or a network partition. `thaw()` resumes.
+    public func freeze() {
+        signalAll(SIGSTOP)
+    }
+
+    /// Resumes a server `freeze()` stopped.
+    public func thaw() {
+        signalAll(SIGCONT)
+    }
+
+    /// Sends `signal` to the server and to each process it started (its backends and workers).
+    private func signalAll(_ signal: Int32) {
+        guard let server = process else { return }
+        let postmaster = server.processIdentifier
+        kill(postmaster, signal)
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        for entry in entries {
+            guard let pid = Int32(entry),
+                  let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { continue }
+            // After the command's closing parenthesis: state, then the parent's pid.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 1, Int32(fields[1]) == postmaster { kill(pid, signal) }
+        }
     }
 
     /// The psql sessions `openSession(holding:)` started, by the name they give the server.
