@@ -188,4 +188,39 @@ struct ClusterEndToEndTests {
         try Self.waitUntilShipped(a)
         #expect(try a.request(["type": "abuse", "caller": "+447700900744", "kind": "verbal"]).ok)
     }
+
+    @Test("A PostgreSQL failover that loses the last transactions: the node ships the entries it lost again, once, and the chain verifies",
+          .enabled(if: postgresReady))
+    func failoverLosingTransactions() throws {
+        let server = try PostgresServer()
+        try server.start()
+        let a = try Self.node(1, of: server)
+        var acknowledged = Set<Int>()
+        func record(_ caller: String) throws {
+            let answer = try a.request(["type": "abuse", "caller": caller, "kind": "verbal"])
+            #expect(answer.ok, "\(answer)")
+            if let incident = answer.int("incident") { acknowledged.insert(incident) }
+        }
+        try record("+447700900751")
+        try Self.waitUntilShipped(a)
+        // The standby, as it stands when the primary goes on without it.
+        server.stop()
+        try server.saveData()
+        try server.start()
+        try record("+447700900752")
+        try record("+447700900753")
+        try Self.waitUntilShipped(a)
+        // The failover: the standby is promoted without the last two transactions.
+        server.stop()
+        try server.restoreData()
+        try server.start()
+        try record("+447700900754")
+        try Self.waitUntilShipped(a)
+        let rows = try Self.sharedRows(server, node: 1)
+        #expect(acknowledged.count == 4)
+        #expect(acknowledged.isSubset(of: rows.origins), "lost from the shared record: \(acknowledged.subtracting(rows.origins).sorted())")
+        #expect(rows.duplicates.isEmpty)
+        let verified = try a.request(["type": "verify"])
+        #expect((verified["shared"] as? [String: Any])?["verified"] as? Bool == true)
+    }
 }

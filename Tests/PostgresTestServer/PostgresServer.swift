@@ -187,6 +187,29 @@ public final class PostgresServer: @unchecked Sendable {
         return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Keeps a copy of the stopped server's data directory, for `restoreData()`.
+    public func saveData() throws {
+        guard process == nil else { throw Failure("saveData needs the server stopped") }
+        try? FileManager.default.removeItem(atPath: savedDataDirectory)
+        try copyPreservingOwners(dataDirectory, to: savedDataDirectory)
+    }
+
+    /// Puts the copy `saveData()` kept in place of the stopped server's data: started again, the
+    /// server has lost every transaction committed since, as a standby promoted by a failover
+    /// without synchronous replication would have.
+    public func restoreData() throws {
+        guard process == nil else { throw Failure("restoreData needs the server stopped") }
+        try FileManager.default.removeItem(atPath: dataDirectory)
+        try copyPreservingOwners(savedDataDirectory, to: dataDirectory)
+    }
+
+    private var savedDataDirectory: String { directory + "/saved-data" }
+
+    private func copyPreservingOwners(_ source: String, to destination: String) throws {
+        let result = try Self.run("/bin/cp", ["-a", source, destination])
+        guard result.status == 0 else { throw Failure("cp -a \(source) \(destination): \(result.output)") }
+    }
+
     /// Stops the server and every one of its processes in place (SIGSTOP): connections stay open
     /// and nothing answers, as with a machine that hangs or a network partition. `thaw()` resumes.
     public func freeze() {
