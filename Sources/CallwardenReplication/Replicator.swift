@@ -126,6 +126,11 @@ public final class Replicator: Service, Sendable {
     /// then hands shipping back to the writer.
     private func drain() async throws {
         let from = try await shared.shippedThrough(node: node)
+        // More of this node's entries than its record holds: the record is not the one they were
+        // shipped from (a new or restored one under the same --node). Its ids up to there are the
+        // shared record's already, for other entries: shipping would skip its entries as shipped.
+        let holds = store.lastCommittedID
+        guard from <= holds else { throw RecordBehind(node: node, shared: from, local: holds) }
         shipping.withLock { $0.sharedHolds(through: from) }
         while true {
             let after = shipping.withLock { $0.shippedThrough }
@@ -255,6 +260,7 @@ public final class Replicator: Service, Sendable {
 
     /// A few words for `status`; the journal has the error itself.
     static func reason(_ error: any Error) -> String {
+        if error is RecordBehind { return "this node's local record is behind the shared record; give the node a new number" }
         if case .behind? = error as? SharedRecordError { return "it lost entries this node shipped; shipping them again" }
         let text = "\(error)".lowercased()
         if text.contains("connect") || text.contains("refused") || text.contains("no such file") { return "cannot connect" }

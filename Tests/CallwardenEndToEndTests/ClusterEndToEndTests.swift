@@ -223,4 +223,28 @@ struct ClusterEndToEndTests {
         let verified = try a.request(["type": "verify"])
         #expect((verified["shared"] as? [String: Any])?["verified"] as? Bool == true)
     }
+
+    @Test("A node started with a new local record under a number that has shipped before does not claim its writes are in the shared record",
+          .enabled(if: postgresReady))
+    func newRecordUnderAUsedNodeNumber() throws {
+        let server = try PostgresServer()
+        try server.start()
+        let first = try Self.node(1, of: server)
+        for index in 0..<3 {
+            #expect(try first.request(["type": "abuse", "caller": "+44770090076\(index)", "kind": "verbal"]).ok)
+        }
+        try Self.waitUntilShipped(first)
+        first.killHard()
+        // The machine's disk replaced: a new record, the same node number.
+        let second = try Self.node(1, of: server)
+        let answer = try second.request(["type": "abuse", "caller": "+447700900769", "kind": "verbal"])
+        #expect(answer.ok)
+        // Its id is one the shared record holds already, for another entry: it cannot be shipped,
+        // and the node must say so rather than report it shipped.
+        try Self.waitFor(second, ["type": "status"], what: "the node saying its record is behind the shared record") { status in
+            let shared = status["shared_record"] as? [String: Any] ?? [:]
+            return shared.string("state") == "unreachable" && (shared.string("reason") ?? "").contains("local record")
+        }
+        #expect(try server.psql("SELECT count(*) FROM callwarden_entries WHERE caller = '+447700900769'") == "0")
+    }
 }
