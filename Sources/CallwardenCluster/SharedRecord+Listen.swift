@@ -23,26 +23,33 @@ extension SharedRecord {
         }
         let logger = self.logger
         do {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    try await connection.listen(on: SharedSchema.channel) { notifications in
-                        onNotice()
-                        for try await _ in notifications {
+            // A statement in flight (the heartbeat's, or the LISTEN) cannot be cancelled, and a
+            // server gone silent never answers it: closing the connection fails it, so that a
+            // cancelled listener returns (and the daemon can stop) whatever the server does.
+            try await withTaskCancellationHandler {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        try await connection.listen(on: SharedSchema.channel) { notifications in
                             onNotice()
+                            for try await _ in notifications {
+                                onNotice()
+                            }
+                        }
+                        // The notifications end without an error only when the listener is cancelled.
+                        if !Task.isCancelled { throw SharedRecordError.listenEnded }
+                    }
+                    group.addTask {
+                        while !Task.isCancelled {
+                            try await Task.sleep(for: heartbeat)
+                            try await Self.answers(connection, within: heartbeat, logger: logger)
                         }
                     }
-                    // The notifications end without an error only when the listener is cancelled.
-                    if !Task.isCancelled { throw SharedRecordError.listenEnded }
+                    // Whichever ends first (a failure, or cancellation) ends the other.
+                    defer { group.cancelAll() }
+                    try await group.next()
                 }
-                group.addTask {
-                    while !Task.isCancelled {
-                        try await Task.sleep(for: heartbeat)
-                        try await Self.answers(connection, within: heartbeat, logger: logger)
-                    }
-                }
-                // Whichever ends first (a failure, or cancellation) ends the other.
-                defer { group.cancelAll() }
-                try await group.next()
+            } onCancel: {
+                _ = connection.close() as EventLoopFuture<Void>
             }
         } catch {
             try? await connection.close()

@@ -10,6 +10,11 @@ extension SharedRecord {
     /// moves, and listeners are notified on commit.
     ///
     /// - Parameter entries: the node's own entries in id order, as its local record holds them.
+    /// - Parameter held: how far the node knows the shared record holds its entries, when it
+    ///   knows (it has shipped through there). Should the shared record hold less, a PostgreSQL
+    ///   failover lost its last transactions: nothing is shipped and `.behind` is thrown, so that
+    ///   the node ships again from where the shared record stands rather than leaving a gap that
+    ///   the skip by highest origin id would never fill.
     /// - Returns: the highest origin id of this node in the shared record once committed (0 if
     ///   none): everything up to it is shipped.
     /// - Throws: `SharedRecordError.refused` before anything is sent for entries this node may not
@@ -17,13 +22,13 @@ extension SharedRecord {
     ///   of it is in the shared record unless the failure was the commit's answer being lost, which
     ///   the next ship's skip absorbs).
     @discardableResult
-    public func ship(_ entries: [StoredEntry], node: Int) async throws -> Int64 {
+    public func ship(_ entries: [StoredEntry], node: Int, expecting held: Int64? = nil) async throws -> Int64 {
         try Self.checkShippable(entries, node: node)
         guard !entries.isEmpty else { return try await shippedThrough(node: node) }
         return try await reporting {
             do {
                 return try await withTransaction(timeout: timeout, on: shippingLine) { [self] connection in
-                    try await ship(entries, node: node, on: connection)
+                    try await ship(entries, node: node, expecting: held, on: connection)
                 }
             } catch where SharedRecordError.sqlState(error) == "23505" {
                 // unique_violation: the head is locked, so a taken shared id means the head was
@@ -34,9 +39,10 @@ extension SharedRecord {
         }
     }
 
-    private func ship(_ entries: [StoredEntry], node: Int, on connection: PostgresConnection) async throws -> Int64 {
+    private func ship(_ entries: [StoredEntry], node: Int, expecting held: Int64?, on connection: PostgresConnection) async throws -> Int64 {
         let head = try await lockedHead(on: connection)
         let through = try await shippedThrough(node: node, on: connection)
+        if let held, through < held { throw SharedRecordError.behind(node: node, holds: through, shipped: held) }
         let pending = entries.drop(while: { $0.id <= through })
         guard let last = pending.last else { return through }
 

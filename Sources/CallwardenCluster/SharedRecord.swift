@@ -85,9 +85,9 @@ public final class SharedRecord: Sendable {
 
     /// Runs `body` on a connection, failing with `.database` once `timeout` passes (nil: never):
     /// on `line` (shipping, catching up), else on a connection opened for this call and closed
-    /// after it. On time-out the connection is closed, which fails a query in flight (and rolls
-    /// back its transaction, unless the commit was already sent: shipping again skips what the
-    /// shared record holds).
+    /// after it. On time-out the work is cancelled: if it has the connection, the connection is
+    /// closed, which fails a query in flight (and rolls back its transaction, unless the commit
+    /// was already sent: shipping again skips what the shared record holds).
     ///
     /// No connection pool: PostgresClient's pool backs off up to a minute between attempts to
     /// connect while PostgreSQL is away, which would keep a node spooling, and its `verify`
@@ -98,7 +98,7 @@ public final class SharedRecord: Sendable {
         guard let line else {
             let once = DedicatedConnection(configuration: connectionConfiguration, logger: logger)
             do {
-                let result = try await answered(within: timeout, cancelling: { await once.drop() }) { try await once.use(body) }
+                let result = try await answered(within: timeout) { try await once.use(body) }
                 await once.drop()
                 return result
             } catch {
@@ -106,15 +106,13 @@ public final class SharedRecord: Sendable {
                 throw error
             }
         }
-        return try await answered(within: timeout, cancelling: { await line.drop() }) { try await line.use(body) }
+        return try await answered(within: timeout) { try await line.use(body) }
     }
 
     /// Runs `work` and answers with its result, or with `.database` once `timeout` passes (nil:
-    /// never), whichever comes first; on time-out the work is cancelled and `cancelling` runs
-    /// (closing the connection it holds, which fails a query in flight).
-    private func answered<T: Sendable>(
-        within timeout: Duration?, cancelling: @escaping @Sendable () async -> Void, _ work: @escaping @Sendable () async throws -> T
-    ) async throws -> T {
+    /// never), whichever comes first; on time-out the work is cancelled (`DedicatedConnection.use`
+    /// then closes the connection it holds) and not waited for.
+    private func answered<T: Sendable>(within timeout: Duration?, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
         guard let timeout else { return try await work() }
         let task = Task { try await work() }
         let answer = FirstAnswer<T>()
@@ -123,10 +121,7 @@ public final class SharedRecord: Sendable {
                 answer.wait(continuation)
                 let timer = Task {
                     guard (try? await Task.sleep(for: timeout)) != nil else { return }
-                    if answer.give(.failure(SharedRecordError.database("PostgreSQL did not answer within \(timeout)"))) {
-                        task.cancel()
-                        await cancelling()
-                    }
+                    if answer.give(.failure(SharedRecordError.database("PostgreSQL did not answer within \(timeout)"))) { task.cancel() }
                 }
                 Task {
                     let result: Result<T, any Error>
@@ -135,6 +130,8 @@ public final class SharedRecord: Sendable {
                 }
             }
         } onCancel: {
+            // The caller stops waiting at once: the work, cancelled, may never end.
+            answer.give(.failure(CancellationError()))
             task.cancel()
         }
     }
@@ -150,24 +147,43 @@ public final class SharedRecord: Sendable {
     }
 }
 
-/// The first of several answers to one waiting caller: the work's, or its time-out's.
+/// The first of several answers to one waiting caller: the work's, its time-out's, or the caller's
+/// cancellation. An answer given before the caller waits is kept for it.
 private final class FirstAnswer<T: Sendable>: Sendable {
-    private let state = Locked<(waiter: CheckedContinuation<T, any Error>?, answered: Bool)>((nil, false))
+    private struct State {
+        var waiter: CheckedContinuation<T, any Error>?
+        var early: Result<T, any Error>?
+        var answered = false
+    }
+
+    private let state = Locked<State>(State())
 
     func wait(_ continuation: CheckedContinuation<T, any Error>) {
-        state.withLock { $0.waiter = continuation }
+        let early = state.withLock { state -> Result<T, any Error>? in
+            guard let early = state.early else {
+                state.waiter = continuation
+                return nil
+            }
+            state.early = nil
+            return early
+        }
+        if let early { continuation.resume(with: early) }
     }
 
     /// Resumes the caller with `result` unless it was answered already; says whether it was this.
     @discardableResult
     func give(_ result: Result<T, any Error>) -> Bool {
-        let waiter = state.withLock { state -> CheckedContinuation<T, any Error>? in
-            guard !state.answered else { return nil }
+        let (first, waiter) = state.withLock { state -> (Bool, CheckedContinuation<T, any Error>?) in
+            guard !state.answered else { return (false, nil) }
             state.answered = true
-            defer { state.waiter = nil }
-            return state.waiter
+            guard let waiter = state.waiter else {
+                state.early = result
+                return (true, nil)
+            }
+            state.waiter = nil
+            return (true, waiter)
         }
         waiter?.resume(with: result)
-        return waiter != nil
+        return first
     }
 }

@@ -14,6 +14,10 @@ public enum SharedRecordError: Error, Sendable, Equatable, CustomStringConvertib
     /// Entries this node may not ship as they are (another node's ids, out of order, an entry
     /// the record cannot hold, an unknown node number): nothing was shipped.
     case refused(String)
+    /// The shared record holds node `node`'s entries only through `holds`, though the node shipped
+    /// through `shipped`: a PostgreSQL failover lost its last transactions. Nothing was shipped;
+    /// the node ships again from `holds`.
+    case behind(node: Int, holds: Int64, shipped: Int64)
     /// The listening connection ended without being cancelled: the caller listens again.
     case listenEnded
     /// PostgreSQL could not be reached, or refused a statement: the detail is for the journal.
@@ -31,6 +35,8 @@ public enum SharedRecordError: Error, Sendable, Equatable, CustomStringConvertib
             return "the shared record has no callwarden tables in this database"
         case .refused(let reason):
             return "entries refused by the shared record: \(reason)"
+        case .behind(let node, let holds, let shipped):
+            return "the shared record holds node \(node)'s entries only through \(holds), though it shipped through \(shipped): PostgreSQL lost its last transactions (a failover without synchronous replication?); they are shipped again"
         case .listenEnded:
             return "the connection listening for the shared record's new entries ended"
         case .database(let detail):

@@ -93,12 +93,14 @@ public final class Replicator: Service, Sendable {
     /// the drain. Never fails the batch: it is durable locally whatever happens here.
     private func committed(_ batch: [StoredEntry]) async {
         guard let last = batch.last?.id else { return }
-        guard shipping.withLock({ $0.committed(through: last) }) == .ship else { return }
+        let (route, shipped) = shipping.withLock { ($0.committed(through: last), $0.shippedThrough) }
+        guard route == .ship else { return }
         do {
             // Bounded by the shared record's timeout (`shipDeadline`): one that hangs must not hold
             // every acknowledgement behind it. A ship given up on may still land; the drain then
-            // finds it shipped and skips it.
-            let through = try await shared.ship(batch, node: node)
+            // finds it shipped and skips it. One that finds the shared record holding less than
+            // was shipped (a failover lost transactions) ships nothing: the drain ships them again.
+            let through = try await shared.ship(batch, node: node, expecting: shipped)
             shipping.withLock { $0.shipped(through: through) }
         } catch {
             lost(error, while: "shipping")
@@ -124,12 +126,17 @@ public final class Replicator: Service, Sendable {
     /// then hands shipping back to the writer.
     private func drain() async throws {
         let from = try await shared.shippedThrough(node: node)
+        // More of this node's entries than its record holds: the record is not the one they were
+        // shipped from (a new or restored one under the same --node). Its ids up to there are the
+        // shared record's already, for other entries: shipping would skip its entries as shipped.
+        let holds = store.lastCommittedID
+        guard from <= holds else { throw RecordBehind(node: node, shared: from, local: holds) }
         shipping.withLock { $0.sharedHolds(through: from) }
         while true {
             let after = shipping.withLock { $0.shippedThrough }
             let entries = try await store.entries(after: after, limit: Self.page)
             if !entries.isEmpty {
-                let through = try await shared.ship(entries, node: node)
+                let through = try await shared.ship(entries, node: node, expecting: after)
                 // The shared record says how far it holds this node's entries; never less than
                 // what was just read, or the drain would read the same page for ever.
                 shipping.withLock { $0.shipped(through: max(through, entries.last!.id)) }
@@ -253,6 +260,8 @@ public final class Replicator: Service, Sendable {
 
     /// A few words for `status`; the journal has the error itself.
     static func reason(_ error: any Error) -> String {
+        if error is RecordBehind { return "this node's local record is behind the shared record; give the node a new number" }
+        if case .behind? = error as? SharedRecordError { return "it lost entries this node shipped; shipping them again" }
         let text = "\(error)".lowercased()
         if text.contains("connect") || text.contains("refused") || text.contains("no such file") { return "cannot connect" }
         if text.contains("password") || text.contains("authentication") { return "authentication failed" }

@@ -40,3 +40,25 @@ struct SharedRecordListenTests {
         }
     }
 }
+
+/// A listener stopped while its server answers nothing.
+@Suite("Listening to a shared record that stopped answering", .enabled(if: PostgresServer.runs, "\(PostgresServer.missing)"))
+struct SharedRecordSilentListenTests {
+    @Test("A listener cancelled while its heartbeat waits on a server that answers nothing returns")
+    func cancelledWhileTheServerIsSilent() async throws {
+        try await SharedCluster.with(nodes: [1]) { cluster in
+            let (notices, notify) = SharedRecordListenTests.notices()
+            var waiting = notices.makeAsyncIterator()
+            let heartbeat = Duration.seconds(2)
+            let listening = Task { try await cluster[1].listen(heartbeat: heartbeat, notify) }
+            #expect(await waiting.next() != nil)
+            cluster.server.freeze()
+            defer { cluster.server.thaw() }
+            // Past one heartbeat and within the next: its SELECT 1 is waiting for an answer.
+            try await Task.sleep(for: heartbeat * 1.5)
+            listening.cancel()
+            let returned = SharedRecordTimeoutTests.background { try await listening.value }
+            #expect(try await SharedRecordTimeoutTests.waitFor([returned]), "the listener did not return once cancelled")
+        }
+    }
+}

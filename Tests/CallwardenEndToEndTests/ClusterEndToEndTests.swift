@@ -220,4 +220,63 @@ struct ClusterEndToEndTests {
         #expect(try Command.run(Command.callwardenctl, ["verify", "--file", tampered]).status == 1)
         #expect(try Command.run(python, ["-", tampered], input: program).status == 1)
     }
+
+    @Test("A PostgreSQL failover that loses the last transactions: the node ships the entries it lost again, once, and the chain verifies",
+          .enabled(if: postgresReady))
+    func failoverLosingTransactions() throws {
+        let server = try PostgresServer()
+        try server.start()
+        let a = try Self.node(1, of: server)
+        var acknowledged = Set<Int>()
+        func record(_ caller: String) throws {
+            let answer = try a.request(["type": "abuse", "caller": caller, "kind": "verbal"])
+            #expect(answer.ok, "\(answer)")
+            if let incident = answer.int("incident") { acknowledged.insert(incident) }
+        }
+        try record("+447700900751")
+        try Self.waitUntilShipped(a)
+        // The standby, as it stands when the primary goes on without it.
+        server.stop()
+        try server.saveData()
+        try server.start()
+        try record("+447700900752")
+        try record("+447700900753")
+        try Self.waitUntilShipped(a)
+        // The failover: the standby is promoted without the last two transactions.
+        server.stop()
+        try server.restoreData()
+        try server.start()
+        try record("+447700900754")
+        try Self.waitUntilShipped(a)
+        let rows = try Self.sharedRows(server, node: 1)
+        #expect(acknowledged.count == 4)
+        #expect(acknowledged.isSubset(of: rows.origins), "lost from the shared record: \(acknowledged.subtracting(rows.origins).sorted())")
+        #expect(rows.duplicates.isEmpty)
+        let verified = try a.request(["type": "verify"])
+        #expect((verified["shared"] as? [String: Any])?["verified"] as? Bool == true)
+    }
+
+    @Test("A node started with a new local record under a number that has shipped before does not claim its writes are in the shared record",
+          .enabled(if: postgresReady))
+    func newRecordUnderAUsedNodeNumber() throws {
+        let server = try PostgresServer()
+        try server.start()
+        let first = try Self.node(1, of: server)
+        for index in 0..<3 {
+            #expect(try first.request(["type": "abuse", "caller": "+44770090076\(index)", "kind": "verbal"]).ok)
+        }
+        try Self.waitUntilShipped(first)
+        first.killHard()
+        // The machine's disk replaced: a new record, the same node number.
+        let second = try Self.node(1, of: server)
+        let answer = try second.request(["type": "abuse", "caller": "+447700900769", "kind": "verbal"])
+        #expect(answer.ok)
+        // Its id is one the shared record holds already, for another entry: it cannot be shipped,
+        // and the node must say so rather than report it shipped.
+        try Self.waitFor(second, ["type": "status"], what: "the node saying its record is behind the shared record") { status in
+            let shared = status["shared_record"] as? [String: Any] ?? [:]
+            return shared.string("state") == "unreachable" && (shared.string("reason") ?? "").contains("local record")
+        }
+        #expect(try server.psql("SELECT count(*) FROM callwarden_entries WHERE caller = '+447700900769'") == "0")
+    }
 }

@@ -96,6 +96,40 @@ struct EngineStatePeerTests {
         #expect(route(&state).route == .supervisor)
     }
 
+    @Test func rollBackOfAnOwnLadderStep_keepsAPeerIncidentInTheSameCallAppliedMeanwhile() throws {
+        var state = try Fixture.state()
+        _ = state.offerCall(call: "c1", caller: .known(key), dialed: nil, now: now, opened: now)
+        let own = try state.warning(call: "c1", agent: "agent-1", now: now + 10)
+        state.applyPeerEntries([Self.peer(1, id: Self.node2 + 1, Self.incident(at: now + 20, call: "c1"))], now: now)
+        state.rollBack(from: own.firstID)
+        #expect(state.calls["c1"]?.ladder.abuse.count == 1)
+        #expect(state.calls["c1"]?.ladder.warnings.isEmpty == true)
+    }
+
+    @Test func rollBackOfAnOwnForgiveness_keepsTheGraceWindowAndForgivenessOfAPeerAppliedMeanwhile() throws {
+        var state = try Fixture.state()
+        let abuse = try state.recordAbuse(Fixture.abuse(), now: now)
+        state.committed(through: abuse.firstID)
+        let own = try state.forgive(caller: key, reason: "apologised", incident: nil, grace: 3600, by: "uid 0", now: now + 10)
+        let forgiveness = NewEntry(type: .forgiveness, at: now + 20, caller: key, note: "apologised to us too", ref: abuse.outcome.incident, by: "uid 0", until: now + 7200)
+        state.applyPeerEntries([Self.peer(1, id: Self.node2 + 1, forgiveness)], now: now)
+        state.rollBack(from: own.firstID)
+        #expect(state.histories[key]?.grace == GraceWindow(from: now + 20, until: now + 7200))
+        #expect(state.histories[key]?.incidents.first?.forgiven == true)
+    }
+
+    @Test func rollBackOfAnOwnReviewRenewal_keepsAPeerReviewEndAppliedMeanwhile() throws {
+        var state = try Fixture.state()
+        let abuse = try state.recordAbuse(Fixture.abuse(), now: now)
+        state.committed(through: abuse.firstID)
+        let own = try state.review(caller: key, decision: .renew, reason: "still abusive", by: "uid 0", now: now + 10)
+        let end = NewEntry(type: .review, at: now + 20, caller: key, note: "reviewed", by: "uid 0", outcome: "end")
+        state.applyPeerEntries([Self.peer(1, id: Self.node2 + 1, end)], now: now)
+        state.rollBack(from: own.firstID)
+        #expect(state.histories[key]?.review.endedAt == now + 20)
+        #expect(state.histories[key]?.review.renewedAt == nil)
+    }
+
     @Test func peerEntries_takeNoIDAndLeaveTheAgentsAndCommitsAlone() throws {
         var state = try Fixture.state(nextID: 9)
         state.applyPeerEntries([Self.peer(1, id: Self.node2 + 1, Self.incident(at: now, kind: "threat", agent: "agent-1"))], now: now)

@@ -154,6 +154,8 @@ public final class PostgresServer: @unchecked Sendable {
     /// kept), or an immediate one (SIGQUIT: as if the server crashed), and waits for it to exit.
     public func stop(immediate: Bool = false) {
         guard let server = process else { return }
+        // A frozen server would never act on the signal.
+        thaw()
         process = nil
         if server.isRunning { kill(server.processIdentifier, immediate ? SIGQUIT : SIGINT) }
         server.waitUntilExit()
@@ -183,6 +185,98 @@ public final class PostgresServer: @unchecked Sendable {
         )
         guard result.status == 0 else { throw Failure("psql \(sql.prefix(80)): \(result.output)") }
         return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Keeps a copy of the stopped server's data directory, for `restoreData()`.
+    public func saveData() throws {
+        guard process == nil else { throw Failure("saveData needs the server stopped") }
+        try? FileManager.default.removeItem(atPath: savedDataDirectory)
+        try copyPreservingOwners(dataDirectory, to: savedDataDirectory)
+    }
+
+    /// Puts the copy `saveData()` kept in place of the stopped server's data: started again, the
+    /// server has lost every transaction committed since, as a standby promoted by a failover
+    /// without synchronous replication would have.
+    public func restoreData() throws {
+        guard process == nil else { throw Failure("restoreData needs the server stopped") }
+        try FileManager.default.removeItem(atPath: dataDirectory)
+        try copyPreservingOwners(savedDataDirectory, to: dataDirectory)
+    }
+
+    private var savedDataDirectory: String { directory + "/saved-data" }
+
+    private func copyPreservingOwners(_ source: String, to destination: String) throws {
+        let result = try Self.run("/bin/cp", ["-a", source, destination])
+        guard result.status == 0 else { throw Failure("cp -a \(source) \(destination): \(result.output)") }
+    }
+
+    /// Stops the server and every one of its processes in place (SIGSTOP): connections stay open
+    /// and nothing answers, as with a machine that hangs or a network partition. `thaw()` resumes.
+    public func freeze() {
+        signalAll(SIGSTOP)
+    }
+
+    /// Resumes a server `freeze()` stopped.
+    public func thaw() {
+        signalAll(SIGCONT)
+    }
+
+    /// Sends `signal` to the server and to each process it started (its backends and workers).
+    private func signalAll(_ signal: Int32) {
+        guard let server = process else { return }
+        let postmaster = server.processIdentifier
+        kill(postmaster, signal)
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        for entry in entries {
+            guard let pid = Int32(entry),
+                  let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { continue }
+            // After the command's closing parenthesis: state, then the parent's pid.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 1, Int32(fields[1]) == postmaster { kill(pid, signal) }
+        }
+    }
+
+    /// The psql sessions `openSession(holding:)` started, by the name they give the server.
+    private var sessions: [Process] = []
+    static let holderName = "callwarden-test-holder"
+
+    /// Runs `sql` in a psql session of its own, inside a transaction that stays open (holding
+    /// whatever locks `sql` took) until `endSessions()`: how tests make PostgreSQL keep another
+    /// client's statement waiting, as a server that stopped answering would. Returns once the
+    /// session is holding, with `startDeadline` as a guard only.
+    public func openSession(holding sql: String) throws {
+        let session = Process()
+        session.executableURL = URL(fileURLWithPath: binDirectory + "/psql")
+        session.arguments = [
+            "--no-psqlrc", "--quiet", "--host=\(socketDirectory)", "--port=\(port)", "--username=\(Self.user)", "--dbname=\(Self.database)",
+            "--command=BEGIN; \(sql); SELECT pg_sleep(3600)",
+        ]
+        session.environment = ProcessInfo.processInfo.environment.merging(["PGPASSWORD": password, "PGAPPNAME": Self.holderName]) { $1 }
+        session.standardOutput = FileHandle.nullDevice
+        session.standardError = FileHandle.nullDevice
+        session.standardInput = FileHandle.nullDevice
+        try session.run()
+        sessions.append(session)
+        let deadline = ContinuousClock.now + Self.startDeadline
+        while try psql("SELECT count(*) FROM pg_stat_activity WHERE application_name = '\(Self.holderName)' AND wait_event = 'PgSleep'") == "0" {
+            guard session.isRunning, ContinuousClock.now < deadline else { throw Failure("the holding session did not start: \(logTail())") }
+            usleep(20_000)
+        }
+    }
+
+    /// Ends every session `openSession(holding:)` started: their transactions roll back and
+    /// their locks are released.
+    public func endSessions() throws {
+        try psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '\(Self.holderName)'")
+        for session in sessions { session.waitUntilExit() }
+        sessions.removeAll()
+    }
+
+    /// How many sessions are waiting for a lock: tests wait on this to know that a client's
+    /// statement is held.
+    public func sessionsWaitingForLocks() throws -> Int {
+        Int(try psql("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")) ?? 0
     }
 
     /// The end of the server's log, for a failure's message.

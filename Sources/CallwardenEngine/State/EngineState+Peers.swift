@@ -26,19 +26,10 @@ extension EngineState {
 
     private mutating func applyPeer(_ stored: StoredEntry, now: Double) {
         let entry = stored.entry
+        // First, so that taking back this node's uncommitted writes later keeps this entry.
+        keepOnRollBack(entry, now: now)
         if let id = entry.call {
-            if entry.type == .callStart, var open = calls[id] {
-                // The call is followed here too (it failed over, and was offered here before its
-                // start arrived): it keeps its ladder, and its start is in the record now.
-                open.startRecorded = true
-                if !open.trustReported, let trust = entry.attestation.flatMap(CallerIDTrust.init(rawValue:)) {
-                    open.trust = trust
-                    open.trustReported = true
-                }
-                calls[id] = open
-            } else {
-                calls[id] = OpenCalls.Call.folding(entry, into: calls[id], openedAt: now)
-            }
+            calls[id] = Self.foldingPeer(entry, into: calls[id], now: now)
             closeSupervision(answeredBy: entry, call: id)
         }
         exemptions.apply(stored)
@@ -46,6 +37,25 @@ extension EngineState {
         if entry.type == .callEnd, entry.outcome == "resolved", let caller = entry.caller {
             trimCredits(of: caller, now: now)
         }
+    }
+
+    /// The call `call` as a peer's `entry` leaves it (`OpenCalls.Call.folding`), but for a
+    /// `call_start` of a call followed here already.
+    static func foldingPeer(_ entry: NewEntry, into call: OpenCalls.Call?, now: Double) -> OpenCalls.Call? {
+        guard entry.type == .callStart, var open = call else { return OpenCalls.Call.folding(entry, into: call, openedAt: now) }
+        // The call is followed here too (it failed over, and was offered here before its start
+        // arrived): it keeps its ladder, and its start is in the record now.
+        open.startRecorded = true
+        if !open.trustReported, let trust = entry.attestation.flatMap(CallerIDTrust.init(rawValue:)) {
+            open.trust = trust
+            open.trustReported = true
+        }
+        return open
+    }
+
+    /// Whether a peer's `entry` ends the supervisor request of its call (`closeSupervision`).
+    static func closesSupervision(_ entry: NewEntry) -> Bool {
+        entry.type == .verdict || entry.type == .callEnd || (entry.type == .hangupRequest && entry.rule == "supervisor-timeout")
     }
 
     /// A peer's verdict, the call's end, or a hang-up the ladder authorised at the deadline ends

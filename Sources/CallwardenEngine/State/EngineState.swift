@@ -109,6 +109,40 @@ struct EngineState {
         queuedThrough = min(queuedThrough, id - 1)
     }
 
+    /// A peer's `entry` is about to be folded into memory while this node's own writes are not
+    /// all committed. Their undo records that would put back how something stood before them (a
+    /// call, a caller's review marks or grace window, a supervisor request) get the peer's entry
+    /// folded in too, and those that would take back what the peer's entry also does (forgiving
+    /// an incident, ending an exemption) are dropped: taking back an own write that failed must
+    /// leave a peer's entry, final in the shared record, in place.
+    mutating func keepOnRollBack(_ entry: NewEntry, now: Double) {
+        guard !uncommitted.isEmpty else { return }
+        uncommitted = uncommitted.compactMap { record in
+            var record = record
+            switch record.undo {
+            case .call(let id, let previous) where id == entry.call:
+                record.undo = .call(id: id, previous: Self.foldingPeer(entry, into: previous, now: now))
+            case .review(let caller, let previous) where caller == entry.caller && entry.type == .review:
+                var marks = CallerHistory(review: previous)
+                marks.applyMarks(of: entry)
+                record.undo = .review(caller: caller, previous: marks.review)
+            case .grace(let caller, let previous) where caller == entry.caller && entry.type == .forgiveness:
+                var marks = CallerHistory(grace: previous)
+                marks.applyMarks(of: entry)
+                record.undo = .grace(caller: caller, previous: marks.grace)
+            case .supervision(let call, _) where call == entry.call && Self.closesSupervision(entry):
+                record.undo = .supervision(call: call, previous: nil)
+            case .forgiveness(let caller, let incident) where caller == entry.caller && entry.type == .forgiveness && entry.ref == incident:
+                return nil
+            case .exemptionRemoved(let exemption) where entry.type == .exemptionEnd && entry.ref == exemption.id:
+                return nil
+            default:
+                break
+            }
+            return record
+        }
+    }
+
     /// Holds `notice` until the entry `id` is committed; it is ready at once when that entry
     /// already is.
     mutating func announce(_ notice: EngineNotice, after id: Int64) {
